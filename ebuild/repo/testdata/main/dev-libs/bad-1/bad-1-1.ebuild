@@ -1,0 +1,3 @@
+EAPI=7
+DESCRIPTION="foo"
+SLOT="0"

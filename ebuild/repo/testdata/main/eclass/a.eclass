@@ -1,0 +1,2 @@
+# fixture eclass
+fixture_hello() { :; }

@@ -1,0 +1,3 @@
+EAPI=8
+DESCRIPTION="fixture zlib-1.10"
+SLOT="0"
