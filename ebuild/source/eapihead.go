@@ -1,0 +1,37 @@
+package source
+
+import (
+	"bufio"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// eapiLine is PMS's EAPI assignment: optional blanks, EAPI=, a value made
+// of [A-Za-z0-9+_.-] optionally quoted with matching quotes, optional
+// blanks and an optional comment.
+var eapiLine = regexp.MustCompile(`^[ \t]*EAPI=(['"]?)([A-Za-z0-9+_.-]*)(['"]?)[ \t]*([ \t]#.*)?$`)
+
+// ParseEAPIHead reads the EAPI an ebuild declares the way Portage does
+// before sourcing it: the first line that is neither blank nor a comment
+// must be the EAPI assignment; otherwise the EAPI is "0".
+func ParseEAPIHead(r io.Reader) (string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		trimmed := strings.TrimLeft(line, " \t")
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		m := eapiLine.FindStringSubmatch(line)
+		if m == nil || m[1] != m[3] {
+			return "0", nil
+		}
+		return m[2], nil
+	}
+	if err := sc.Err(); err != nil {
+		return "", err
+	}
+	return "0", nil
+}

@@ -1,0 +1,54 @@
+// Package source evaluates the global scope of ebuilds the way Portage's
+// depend phase does: it sets up the PMS environment, sources the ebuild
+// with inherit, EXPORT_FUNCTIONS and the other package-manager helpers
+// implemented in Go, and dumps the md5-cache keys. No program runs and
+// nothing is written: the sandbox handlers come from ebuild/sandbox.
+package source
+
+import (
+	"context"
+	"time"
+
+	"buckos.dev/buckos/ebuild"
+)
+
+// Options configures an Evaluator.
+type Options struct {
+	// EclassDirs lists eclass directories in search order; the first match
+	// wins (the repository itself, then its masters last to first).
+	EclassDirs []string
+	// Timeout is the wall-clock budget of one ebuild (default 10s).
+	Timeout time.Duration
+	// MaxSteps is the command budget of one ebuild (default 5,000,000).
+	MaxSteps int
+}
+
+const (
+	defaultTimeout  = 10 * time.Second
+	defaultMaxSteps = 5_000_000
+)
+
+// Evaluator evaluates ebuilds. It is safe for concurrent use: each eclass
+// is parsed once and its syntax tree is shared, read-only, by every
+// evaluation; each evaluation has its own interpreter.
+type Evaluator struct {
+	opts    Options
+	eclasses *fileCache
+}
+
+// New returns an Evaluator for opts.
+func New(opts Options) *Evaluator {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if opts.MaxSteps <= 0 {
+		opts.MaxSteps = defaultMaxSteps
+	}
+	return &Evaluator{opts: opts, eclasses: newFileCache()}
+}
+
+// Evaluate sources the ebuild ref names and returns its metadata. Every
+// failure is an *Error naming the file and line where it happened.
+func (e *Evaluator) Evaluate(ctx context.Context, ref ebuild.Ref) (*ebuild.Metadata, error) {
+	return e.evaluate(ctx, ref)
+}
