@@ -1,0 +1,121 @@
+// Package shell bridges the gaps between mvdan.cc/sh/v3 and the bash that
+// Portage sources ebuilds with, without forking mvdan: tolerant parsing
+// (phase functions that mvdan cannot parse are stubbed), syntax-tree
+// rewrites for declare flags mvdan lacks, FUNCNAME and BASH_SOURCE
+// tracking, and runtime helpers for printf -v and declare -F.
+package shell
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Func is the source of one function as written in its file.
+type Func struct {
+	Name   string
+	Source string // printed by syntax.Printer, or the raw text when stubbed
+	Line   int
+	Stub   bool // the body could not be parsed and was replaced by a stub
+}
+
+// File is a parsed script ready to run: its syntax tree is rewritten for
+// the interpreter's gaps and must be treated as read-only once returned, so
+// that many runners can share it.
+type File struct {
+	Name string
+	AST  *syntax.File
+	// Funcs maps the body of every function declaration in the file (the
+	// pointer the interpreter stores in Runner.Funcs) to its source.
+	Funcs map[*syntax.Stmt]Func
+	// Warnings records what tolerant parsing did.
+	Warnings []string
+}
+
+// UnparsedCommand is the command a stubbed function body runs. The
+// evaluator must make it fail loudly, so that stubbing never hides code
+// that global scope executes.
+const UnparsedCommand = "__buckos_unparsed"
+
+// maxStubs bounds how many functions tolerant parsing may stub in a file.
+const maxStubs = 16
+
+var funcHead = regexp.MustCompile(`^(?:function[ \t]+)?([A-Za-z_][A-Za-z0-9_:.+-]*)[ \t]*(?:\([ \t]*\))?[ \t]*\{?[ \t]*(?:#.*)?$`)
+
+// Parse parses src (named name in positions and messages) as bash.
+//
+// When mvdan cannot parse it, the top-level function that contains the
+// error is replaced by a stub that keeps the function defined (so
+// DEFINED_PHASES stays right) but fails when called, and parsing is
+// retried; a warning records each stub. An error outside any top-level
+// function is returned as is.
+func Parse(src []byte, name string) (*File, error) {
+	lines := splitLines(src)
+	stubs := map[int]stubInfo{} // first line (1-based) -> stub
+	var warnings []string
+	for {
+		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(joinLines(lines)), name)
+		if err == nil {
+			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings}
+			f.rewrite(stubs)
+			return f, nil
+		}
+		var perr syntax.ParseError
+		if !errors.As(err, &perr) || len(stubs) >= maxStubs {
+			return nil, err
+		}
+		start, end, fname, ok := enclosingFunc(lines, int(perr.Pos.Line()))
+		if !ok {
+			return nil, err
+		}
+		orig := strings.Join(lines[start:end+1], "\n")
+		msg := fmt.Sprintf("%s:%d: %s", name, perr.Pos.Line(), perr.Text)
+		lines[start] = fmt.Sprintf("%s() { %s %s; }", fname, UnparsedCommand, Quote(msg))
+		for i := start + 1; i <= end; i++ {
+			lines[i] = ""
+		}
+		stubs[start+1] = stubInfo{name: fname, source: orig}
+		warnings = append(warnings, fmt.Sprintf("%s:%d: function %s stubbed: mvdan cannot parse it: %s", name, start+1, fname, perr.Text))
+	}
+}
+
+type stubInfo struct{ name, source string }
+
+// enclosingFunc finds the top-level function (head at column 0, closing
+// brace alone at column 0) around 1-based line errLine and returns its
+// 0-based first and last line.
+func enclosingFunc(lines []string, errLine int) (start, end int, name string, ok bool) {
+	i := min(errLine-1, len(lines)-1)
+	for ; i >= 0; i-- {
+		l := lines[i]
+		if l == "" || l[0] == ' ' || l[0] == '\t' || l[0] == '#' || l[0] == '}' {
+			continue
+		}
+		m := funcHead.FindStringSubmatch(l)
+		if m == nil || (!strings.Contains(l, "(") && !strings.HasPrefix(l, "function")) {
+			return 0, 0, "", false
+		}
+		name = m[1]
+		break
+	}
+	if i < 0 {
+		return 0, 0, "", false
+	}
+	for j := i + 1; j < len(lines); j++ {
+		if strings.TrimRight(lines[j], " \t") == "}" {
+			if j+1 < errLine {
+				return 0, 0, "", false // the error lies after the function
+			}
+			return i, j, name, true
+		}
+	}
+	return 0, 0, "", false
+}
+
+func splitLines(src []byte) []string { return strings.Split(string(src), "\n") }
+
+func joinLines(lines []string) []byte { return []byte(strings.Join(lines, "\n")) }

@@ -1,0 +1,157 @@
+package shell
+
+import (
+	"bytes"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// DeclareFCommand replaces `declare -F ...`, which mvdan rejects.
+const DeclareFCommand = "__buckos_declare_F"
+
+// rewrite records every function's source and rewrites the tree for the
+// interpreter: function bodies maintain FUNCNAME and BASH_SOURCE, and
+// declare flags mvdan does not know are emulated or dropped.
+func (f *File) rewrite(stubs map[int]stubInfo) {
+	printer := syntax.NewPrinter()
+	syntax.Walk(f.AST, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			if n.Name == nil || n.Body == nil {
+				return true
+			}
+			line := int(n.Pos().Line())
+			fn := Func{Name: n.Name.Value, Line: line}
+			if st, ok := stubs[line]; ok && st.name == fn.Name {
+				fn.Source, fn.Stub = st.source, true
+			} else {
+				var buf bytes.Buffer
+				printer.Print(&buf, n)
+				fn.Source = buf.String()
+			}
+			f.Funcs[n.Body] = fn
+			instrument(n.Body, fn.Name, f.Name)
+		case *syntax.Stmt:
+			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
+				rewriteDecl(n, d)
+			}
+		}
+		return true
+	})
+}
+
+// instrument makes body keep FUNCNAME and BASH_SOURCE like bash does: as
+// function-local arrays with the current function in front.
+func instrument(body *syntax.Stmt, name, file string) {
+	prefix := &syntax.Stmt{Position: body.Pos(), Cmd: &syntax.DeclClause{
+		Variant: lit("local"),
+		Args: []*syntax.Assign{
+			{Naked: true, Value: word(lit("-a"))},
+			stackAssign("FUNCNAME", name),
+			stackAssign("BASH_SOURCE", file),
+		},
+	}}
+	switch c := body.Cmd.(type) {
+	case *syntax.Block:
+		c.Stmts = append([]*syntax.Stmt{prefix}, c.Stmts...)
+	case *syntax.Subshell:
+		c.Stmts = append([]*syntax.Stmt{prefix}, c.Stmts...)
+	default:
+		inner := &syntax.Stmt{Position: body.Position, Cmd: body.Cmd, Negated: body.Negated, Redirs: body.Redirs}
+		body.Cmd = &syntax.Block{Stmts: []*syntax.Stmt{prefix, inner}}
+		body.Negated, body.Redirs = false, nil
+	}
+}
+
+// stackAssign builds NAME=('top' "${NAME[@]}").
+func stackAssign(name, top string) *syntax.Assign {
+	rest := &syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.ParamExp{
+		Param: lit(name),
+		Index: word(lit("@")),
+	}}}
+	return &syntax.Assign{
+		Name: lit(name),
+		Array: &syntax.ArrayExpr{Elems: []*syntax.ArrayElem{
+			{Value: word(&syntax.SglQuoted{Value: top})},
+			{Value: &syntax.Word{Parts: []syntax.WordPart{rest}}},
+		}},
+	}
+}
+
+func lit(s string) *syntax.Lit { return &syntax.Lit{Value: s} }
+
+func word(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.WordPart{p}} }
+
+// rewriteDecl handles the declare flags mvdan rejects: -F (function name
+// queries) becomes a call to DeclareFCommand; -i, -t and -I are dropped;
+// -l and -u are dropped and emulated by a case conversion after the
+// assignment.
+func rewriteDecl(st *syntax.Stmt, d *syntax.DeclClause) {
+	var flags string
+	for _, a := range d.Args {
+		if s, ok := flagOf(a); ok {
+			flags += s[1:]
+		}
+	}
+	if !strings.ContainsAny(flags, "FiltuI") {
+		return
+	}
+	if strings.Contains(flags, "F") {
+		call := &syntax.CallExpr{Args: []*syntax.Word{word(lit(DeclareFCommand))}}
+		for _, a := range d.Args {
+			switch {
+			case a.Naked && a.Name != nil:
+				call.Args = append(call.Args, word(lit(a.Name.Value)))
+			case a.Value != nil && a.Name == nil:
+				call.Args = append(call.Args, a.Value)
+			}
+		}
+		st.Cmd = call
+		return
+	}
+	var args []*syntax.Assign
+	var conv []*syntax.Stmt
+	for _, a := range d.Args {
+		if s, ok := flagOf(a); ok {
+			kept := strings.Map(func(r rune) rune {
+				if strings.ContainsRune("iltuI", r) {
+					return -1
+				}
+				return r
+			}, s[1:])
+			if kept != "" {
+				args = append(args, &syntax.Assign{Naked: true, Value: word(lit(s[:1] + kept))})
+			}
+			continue
+		}
+		args = append(args, a)
+		if a.Name != nil && a.Value != nil && a.Index == nil && strings.ContainsAny(flags, "lu") {
+			op := syntax.LowerAll
+			if strings.Contains(flags, "u") {
+				op = syntax.UpperAll
+			}
+			conv = append(conv, &syntax.Stmt{Position: st.Position, Cmd: &syntax.CallExpr{Assigns: []*syntax.Assign{{
+				Name:  lit(a.Name.Value),
+				Value: word(&syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.ParamExp{Param: lit(a.Name.Value), Exp: &syntax.Expansion{Op: op}}}}),
+			}}}})
+		}
+	}
+	d.Args = args
+	if len(conv) > 0 {
+		decl := &syntax.Stmt{Position: st.Position, Cmd: d}
+		st.Cmd = &syntax.Block{Stmts: append([]*syntax.Stmt{decl}, conv...)}
+	}
+}
+
+// flagOf returns the literal option word of a declaration argument.
+func flagOf(a *syntax.Assign) (string, bool) {
+	if !a.Naked || a.Name != nil || a.Value == nil {
+		return "", false
+	}
+	s := a.Value.Lit()
+	if len(s) < 2 || (s[0] != '-' && s[0] != '+') {
+		return "", false
+	}
+	return s, true
+}
