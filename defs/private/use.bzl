@@ -1,0 +1,64 @@
+"""Effective USE of a package: IUSE defaults, global USE, package.use, explicit use."""
+
+load("@root//config:package_use.bzl", "PACKAGE_USE")
+load("@root//config:use.bzl", "USE")
+
+def parse_iuse(iuse):
+    """Splits IUSE tokens ("+foo", "-bar", "baz") into flag names and defaults.
+
+    Returns struct(flags = [names in order], defaults = {name: True/False}) for the
+    flags with an explicit default.
+    """
+    flags = []
+    defaults = {}
+    for tok in iuse:
+        if tok.startswith("+"):
+            name = tok[1:]
+            defaults[name] = True
+        elif tok.startswith("-"):
+            name = tok[1:]
+            defaults[name] = False
+        else:
+            name = tok
+        if name == "" or name in flags:
+            if name == "":
+                fail("IUSE token {} has no flag name".format(repr(tok)))
+            continue
+        flags.append(name)
+    return struct(flags = flags, defaults = defaults)
+
+def _apply(state, tokens, known):
+    for tok in tokens:
+        if tok == "-*":
+            for f in known:
+                state[f] = False
+        elif tok.startswith("-"):
+            if tok[1:] in known:
+                state[tok[1:]] = False
+        elif tok.startswith("+"):
+            if tok[1:] in known:
+                state[tok[1:]] = True
+        elif tok in known:
+            state[tok] = True
+
+def global_use():
+    """Global USE tokens: config/use.bzl USE followed by [buckos] use."""
+    return list(USE) + [t for t in read_config("buckos", "use", "").split(" ") if t != ""]
+
+def package_use_tokens(package):
+    """The package.use tokens for CATEGORY/PN from config/package_use.bzl."""
+    return list(PACKAGE_USE.get(package, []))
+
+def effective_use(package, iuse, use = []):
+    """The sorted list of enabled flags of package (CATEGORY/PN) with IUSE iuse."""
+    parsed = parse_iuse(iuse)
+    known = {f: True for f in parsed.flags}
+    state = {f: parsed.defaults.get(f, False) for f in parsed.flags}
+    _apply(state, global_use(), known)
+    _apply(state, package_use_tokens(package), known)
+    for tok in use:
+        name = tok.lstrip("+-")
+        if tok != "-*" and name not in known:
+            fail("{}: use = [...] names flag {} that is not in IUSE {}".format(package, repr(name), parsed.flags))
+    _apply(state, use, known)
+    return sorted([f for f in parsed.flags if state[f]])
