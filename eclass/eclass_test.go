@@ -1,0 +1,262 @@
+package eclass
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"buckos.dev/buckos/ebuild"
+)
+
+const ebuildPath = "repo/cat/foo/foo-1.2-r1.ebuild"
+
+// meta builds a Metadata whose functions are defined by the ebuild itself
+// unless their name starts with an eclass marker "ECLASS:".
+func meta(cat string, raw map[string]string, eclasses []string, funcs map[string]string) *ebuild.Metadata {
+	m := &ebuild.Metadata{
+		Ref:   ebuild.Ref{Repo: "repo", Category: cat, PN: "foo", PVR: "1.2-r1", Path: ebuildPath},
+		Raw:   raw,
+		Funcs: map[string]ebuild.Func{},
+		Vars:  map[string]ebuild.Var{},
+	}
+	for _, e := range eclasses {
+		m.Eclasses = append(m.Eclasses, ebuild.Eclass{Name: e})
+	}
+	for name, src := range funcs {
+		m.Funcs[name] = ebuild.Func{Name: name, Source: src, File: ebuildPath}
+	}
+	return m
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name     string
+		cat      string
+		raw      map[string]string
+		eclasses []string
+		eclassFn map[string]string // functions defined by an eclass file
+		want     Language
+	}{
+		{name: "virtual", cat: "virtual", eclasses: []string{"cmake"}, want: None},
+		{name: "acct-user", cat: "acct-user", eclasses: []string{"acct-user"}, want: None},
+		{name: "acct-group", cat: "acct-group", want: None},
+		{name: "cmake", cat: "dev-libs", eclasses: []string{"toolchain-funcs", "cmake"}, want: CMake},
+		{name: "cmake-multilib", cat: "dev-libs", eclasses: []string{"cmake-multilib"}, want: CMake},
+		{name: "meson", cat: "dev-libs", eclasses: []string{"meson"}, want: Meson},
+		{name: "meson over cargo", cat: "dev-libs", eclasses: []string{"cargo", "meson"}, want: Meson},
+		{name: "cargo", cat: "dev-util", eclasses: []string{"cargo"}, want: Cargo},
+		{name: "go-module", cat: "dev-util", eclasses: []string{"go-module"}, want: GoModule},
+		{name: "distutils", cat: "dev-python", eclasses: []string{"python-r1", "distutils-r1"}, want: Python},
+		{name: "python-single-r1 only", cat: "app-misc", eclasses: []string{"python-single-r1"}, want: Python},
+		{name: "autotools over python-single-r1", cat: "app-misc", eclasses: []string{"python-single-r1", "autotools"}, want: Autotools},
+		{name: "perl", cat: "dev-perl", eclasses: []string{"perl-module"}, want: Perl},
+		{name: "INHERIT only", cat: "dev-libs", raw: map[string]string{"INHERIT": "meson"}, want: Meson},
+		{name: "plain", cat: "sys-apps", raw: map[string]string{"SRC_URI": "https://x/foo.tar.gz", "DEFINED_PHASES": "-"}, want: Make},
+		{name: "metapackage", cat: "app-misc", raw: map[string]string{"DEFINED_PHASES": "-"}, want: None},
+		{
+			name: "exported phase wins over precedence", cat: "dev-python",
+			eclasses: []string{"cmake", "distutils-r1"},
+			eclassFn: map[string]string{"src_configure": "src_configure () \n{ \n    distutils-r1_src_configure \"$@\"\n}"},
+			want:     Python,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := meta(tt.cat, tt.raw, tt.eclasses, nil)
+			for name, src := range tt.eclassFn {
+				m.Funcs[name] = ebuild.Func{Name: name, Source: src, File: "repo/eclass/x.eclass"}
+			}
+			if got, why := Detect(m); got != tt.want {
+				t.Errorf("Detect = %s (%s), want %s", got, why, tt.want)
+			}
+		})
+	}
+}
+
+func TestMacro(t *testing.T) {
+	got := map[Language]string{}
+	for _, l := range []Language{Autotools, CMake, Meson, Cargo, GoModule, Python, Perl, Make, None} {
+		got[l] = l.Macro()
+	}
+	want := map[Language]string{
+		Autotools: "autotools_package", CMake: "cmake_package", Meson: "meson_package",
+		Cargo: "cargo_package", GoModule: "go_package", Python: "python_package",
+		Perl: "perl_package", Make: "ebuild_package", None: "meta_package",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func lit(s string) Arg { return Arg{Lit: s} }
+
+func TestAnalyzeConfigure(t *testing.T) {
+	tests := []struct {
+		name     string
+		eclasses []string
+		vars     map[string]ebuild.Var
+		src      string
+		wantLang Language
+		wantAttr string
+		wantArgs []Arg
+		verbatim bool
+	}{
+		{
+			name: "econf array", src: `src_configure() {
+	local myeconfargs=(
+		--disable-static
+		$(use_enable nls)
+		$(use_with ssl openssl)
+		$(use_with !gmp mini-gmp)
+		$(use_enable foo bar baz)
+		"$(usex debug --debug '')"
+		$(usex doc --docs '')
+		--with-x="${EPREFIX}/usr"
+	)
+	econf "${myeconfargs[@]}"
+}`,
+			wantLang: Autotools, wantAttr: "configure_args",
+			wantArgs: []Arg{
+				lit("--disable-static"),
+				{Flag: "nls", Then: []string{"--enable-nls"}, Else: []string{"--disable-nls"}},
+				{Flag: "ssl", Then: []string{"--with-openssl"}, Else: []string{"--without-openssl"}},
+				{Flag: "!gmp", Then: []string{"--with-mini-gmp"}, Else: []string{"--without-mini-gmp"}},
+				{Flag: "foo", Then: []string{"--enable-bar=baz"}, Else: []string{"--disable-bar"}},
+				{Flag: "debug", Then: []string{"--debug"}, Else: []string{""}},
+				{Flag: "doc", Then: []string{"--docs"}, Else: nil},
+				lit("--with-x=/usr"),
+			},
+		},
+		{
+			name: "econf direct with appended array and PV", src: `src_configure() {
+	local args=( --a )
+	args+=( --b-${PV} )
+	econf "${args[@]}" $(use_enable static-libs static) --c
+}`,
+			wantLang: Autotools, wantAttr: "configure_args",
+			wantArgs: []Arg{lit("--a"), lit("--b-1.2"),
+				{Flag: "static-libs", Then: []string{"--enable-static"}, Else: []string{"--disable-static"}}, lit("--c")},
+		},
+		{
+			name: "cmake", eclasses: []string{"cmake"}, src: `src_configure() {
+	local mycmakeargs=(
+		-DBUILD_TESTING=$(usex test)
+		-DFOO=OFF
+		$(cmake_use_find_package zstd ZSTD)
+	)
+	cmake_src_configure
+}`,
+			wantLang: CMake, wantAttr: "cmake_args",
+			wantArgs: []Arg{
+				{Flag: "test", Then: []string{"-DBUILD_TESTING=yes"}, Else: []string{"-DBUILD_TESTING=no"}},
+				lit("-DFOO=OFF"),
+				{Flag: "zstd", Then: []string{"-DCMAKE_DISABLE_FIND_PACKAGE_ZSTD=OFF"}, Else: []string{"-DCMAKE_DISABLE_FIND_PACKAGE_ZSTD=ON"}},
+			},
+		},
+		{
+			name: "meson", eclasses: []string{"meson"}, vars: map[string]ebuild.Var{"MY_OPT": {Str: "x"}}, src: `src_configure() {
+	local emesonargs=(
+		$(meson_use introspection)
+		$(meson_feature zstd compression)
+		-Dopt=${MY_OPT}
+	)
+	meson_src_configure -Dextra=1
+}`,
+			wantLang: Meson, wantAttr: "meson_args",
+			wantArgs: []Arg{
+				{Flag: "introspection", Then: []string{"-Dintrospection=true"}, Else: []string{"-Dintrospection=false"}},
+				{Flag: "zstd", Then: []string{"-Dcompression=enabled"}, Else: []string{"-Dcompression=disabled"}},
+				lit("-Dopt=x"), lit("-Dextra=1"),
+			},
+		},
+		{name: "if statement", src: "src_configure() {\n\tif use foo; then econf; fi\n}", wantLang: Make, verbatim: true},
+		{name: "use && append", src: "src_configure() {\n\tlocal a=()\n\tuse foo && a+=( --foo )\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "build-time variable", src: "src_configure() {\n\teconf --with-sysroot=\"${ESYSROOT}\"\n}", wantLang: Make, verbatim: true},
+		{name: "unknown substitution", src: "src_configure() {\n\teconf $(tc-getCC)\n}", wantLang: Make, verbatim: true},
+		{name: "cmake call in autotools", eclasses: []string{"autotools"}, src: "src_configure() {\n\tcmake_src_configure\n}", wantLang: Autotools, verbatim: true},
+		{name: "default only", eclasses: []string{"autotools"}, src: "src_configure() {\n\tdefault\n}", wantLang: Autotools},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := meta("app-misc", map[string]string{"SRC_URI": "https://x/y.tar.gz"}, tt.eclasses, map[string]string{"src_configure": tt.src})
+			for k, v := range tt.vars {
+				m.Vars[k] = v
+			}
+			p := Analyze(m)
+			if p.Language != tt.wantLang {
+				t.Errorf("Language = %s, want %s", p.Language, tt.wantLang)
+			}
+			if _, got := p.Phases["src_configure"]; got != tt.verbatim {
+				t.Fatalf("src_configure verbatim = %v, want %v; notes %+v", got, tt.verbatim, p.Notes)
+			}
+			if len(p.Notes) != 1 || p.Notes[0].Func != "src_configure" || p.Notes[0].Verbatim != tt.verbatim || p.Notes[0].Reason == "" {
+				t.Errorf("Notes = %+v", p.Notes)
+			}
+			if tt.verbatim {
+				if p.Phases["src_configure"] != tt.src || p.Args != nil {
+					t.Errorf("verbatim phase = %q, args %v", p.Phases["src_configure"], p.Args)
+				}
+				return
+			}
+			if p.ArgsAttr != tt.wantAttr {
+				t.Errorf("ArgsAttr = %q, want %q", p.ArgsAttr, tt.wantAttr)
+			}
+			if diff := cmp.Diff(tt.wantArgs, p.Args); diff != "" {
+				t.Errorf("Args (-want +got):\n%s", diff)
+			}
+			if !p.Declarative() {
+				t.Errorf("Declarative() = false")
+			}
+		})
+	}
+}
+
+func TestAnalyzePhasesPatchesDocs(t *testing.T) {
+	m := meta("dev-libs", nil, []string{"cmake"}, map[string]string{
+		"src_prepare":  "src_prepare() {\n\tcmake_src_prepare\n}",
+		"src_install":  "src_install() {\n\tcmake_src_install\n\trm -r \"${ED}\"/usr/share/doc || die\n}",
+		"src_test":     "src_test() {\n\tdefault\n}",
+		"pkg_postinst": "pkg_postinst() {\n\txdg_pkg_postinst\n}",
+		"my_helper":    "my_helper() {\n\techo hi\n}",
+	})
+	m.Vars["PATCHES"] = ebuild.Var{Kind: ebuild.KindIndexed, List: []string{
+		"repo/cat/foo/files/foo-1.2-fix.patch", "${FILESDIR}/b.patch", "/var/tmp/portage/foo/work/x.patch"}}
+	m.Vars["DOCS"] = ebuild.Var{Kind: ebuild.KindString, Str: "README  NEWS"}
+	p := Analyze(m)
+	if diff := cmp.Diff([]string{"files/foo-1.2-fix.patch", "files/b.patch", "/var/tmp/portage/foo/work/x.patch"}, p.Patches); diff != "" {
+		t.Errorf("Patches (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"README", "NEWS"}, p.Docs); diff != "" {
+		t.Errorf("Docs (-want +got):\n%s", diff)
+	}
+	var verbatim []string
+	for name := range p.Phases {
+		verbatim = append(verbatim, name)
+	}
+	if diff := cmp.Diff([]string{"my_helper", "pkg_postinst", "src_install"}, verbatim, cmpSorted); diff != "" {
+		t.Errorf("verbatim phases (-want +got):\n%s", diff)
+	}
+	gotNotes := map[string]bool{}
+	for _, n := range p.Notes {
+		gotNotes[n.Func] = n.Verbatim
+	}
+	wantNotes := map[string]bool{"PATCHES": false, "my_helper": true, "pkg_postinst": true, "src_install": true, "src_prepare": false, "src_test": false}
+	if diff := cmp.Diff(wantNotes, gotNotes); diff != "" {
+		t.Errorf("notes verbatim flags (-want +got):\n%s", diff)
+	}
+	if p.Macro != "cmake_package" || p.Declarative() {
+		t.Errorf("Macro %q Declarative %v", p.Macro, p.Declarative())
+	}
+}
+
+var cmpSorted = cmp.Transformer("sort", func(in []string) []string {
+	out := append([]string(nil), in...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+})

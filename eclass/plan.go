@@ -1,0 +1,322 @@
+package eclass
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/version"
+)
+
+// Arg is one item of a generated argument list: a literal, or a
+// USE-conditional pair (use_if(Flag, Then, Else) in the BUCK file).
+type Arg struct {
+	Lit  string   // the literal, when Flag is ""
+	Flag string   // "ssl" or "!ssl"
+	Then []string // words when the condition holds
+	Else []string // words when it does not
+}
+
+// Note records, for one function, whether it became declarative or was
+// kept verbatim, and why.
+type Note struct {
+	Func     string // e.g. "src_configure"
+	Verbatim bool
+	Reason   string
+}
+
+// Plan is what one ebuild version means for the BUCK macro.
+type Plan struct {
+	Language Language
+	Why      string // why this language (Detect)
+	Macro    string
+	// ArgsAttr is the attribute Args go to: configure_args, cmake_args or
+	// meson_args; empty when the ebuild configures with the eclass defaults.
+	ArgsAttr string
+	Args     []Arg
+	Patches  []string // PATCHES: FILESDIR entries as "files/NAME"
+	Docs     []string // DOCS as written
+	// Phases holds every function the ebuild itself defines that the macro
+	// does not cover, as a complete declaration printed by mvdan's printer:
+	// the phase runner sources them after the inherited eclasses.
+	Phases map[string]string
+	Notes  []Note // sorted by Func
+}
+
+// Declarative reports whether no function had to be kept verbatim.
+func (p *Plan) Declarative() bool { return len(p.Phases) == 0 }
+
+// Analyze decides the language of m and turns the ebuild's own phase
+// functions into declarative attributes where it recognises them. It
+// never fails: whatever it cannot read is kept verbatim, with a Note.
+func Analyze(m *ebuild.Metadata) *Plan {
+	lang, why := Detect(m)
+	p := &Plan{Language: lang, Why: why, Phases: map[string]string{}}
+	p.Patches, p.Notes = patches(m)
+	p.Docs = listVar(m, "DOCS")
+
+	names := make([]string, 0, len(m.Funcs))
+	for name, f := range m.Funcs {
+		if ownFunc(m, f) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	env := substitutions(m)
+	for _, name := range names {
+		src := m.Funcs[name].Source
+		body, err := parseFunc(src, name)
+		if err == nil {
+			switch {
+			case name == "src_configure" && (lang == Autotools || lang == Make || lang == CMake || lang == Meson):
+				var c configured
+				c, err = configure(body, lang, env)
+				if err == nil {
+					p.ArgsAttr, p.Args = c.attr, c.args
+					if c.attr == "configure_args" {
+						p.Language, p.Why = Autotools, "src_configure calls econf"
+					}
+					p.Notes = append(p.Notes, Note{Func: name, Reason: c.why})
+					continue
+				}
+			case isPhase(name):
+				if err = trivial(body, name, lang); err == nil {
+					p.Notes = append(p.Notes, Note{Func: name, Reason: "only calls the default implementation"})
+					continue
+				}
+			default:
+				err = fmt.Errorf("not a phase function (helper for verbatim phases)")
+			}
+		}
+		p.Phases[name] = src
+		p.Notes = append(p.Notes, Note{Func: name, Verbatim: true, Reason: err.Error()})
+	}
+	slices.SortStableFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Func, b.Func) })
+	p.Macro = p.Language.Macro()
+	if p.Language == Make && len(p.Phases) > 0 {
+		p.Macro = "ebuild_package"
+	}
+	return p
+}
+
+var phaseNames = []string{
+	"pkg_pretend", "pkg_setup", "src_unpack", "src_prepare", "src_configure", "src_compile",
+	"src_test", "src_install", "pkg_preinst", "pkg_postinst", "pkg_prerm", "pkg_postrm",
+	"pkg_config", "pkg_info", "pkg_nofetch",
+}
+
+func isPhase(name string) bool { return slices.Contains(phaseNames, name) }
+
+// parseFunc parses a function declaration and returns its body statements.
+func parseFunc(src, name string) ([]*syntax.Stmt, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse: %w", err)
+	}
+	if len(f.Stmts) != 1 {
+		return nil, fmt.Errorf("source is not one function declaration")
+	}
+	fd, ok := f.Stmts[0].Cmd.(*syntax.FuncDecl)
+	if !ok {
+		return nil, fmt.Errorf("source is not a function declaration")
+	}
+	block, ok := fd.Body.Cmd.(*syntax.Block)
+	if !ok {
+		return nil, fmt.Errorf("line %d: function body is not a { } block", fd.Body.Pos().Line())
+	}
+	return block.Stmts, nil
+}
+
+// trivial accepts a phase body made only of calls that do what the phase
+// would do anyway: default, default_PHASE, eapply_user (src_prepare), and
+// the language eclass's own PHASE implementation.
+func trivial(body []*syntax.Stmt, phase string, lang Language) error {
+	for _, st := range body {
+		words, err := plainCall(st)
+		if err != nil {
+			return err
+		}
+		name := words[0]
+		switch {
+		case len(words) > 1:
+			return fmt.Errorf("line %d: %s called with arguments", st.Pos().Line(), name)
+		case name == "default" || name == "default_"+phase:
+		case name == "eapply_user" && phase == "src_prepare":
+		case strings.HasSuffix(name, "_"+phase) && family[strings.TrimSuffix(name, "_"+phase)] == lang:
+		default:
+			return fmt.Errorf("line %d: command %s", st.Pos().Line(), name)
+		}
+	}
+	return nil
+}
+
+// plainCall returns the literal words of a simple command statement.
+func plainCall(st *syntax.Stmt) ([]string, error) {
+	line := st.Pos().Line()
+	if st.Negated || st.Background || st.Coprocess || len(st.Redirs) > 0 {
+		return nil, fmt.Errorf("line %d: statement with redirection or operator", line)
+	}
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Assigns) > 0 || len(call.Args) == 0 {
+		return nil, fmt.Errorf("line %d: %s", line, describe(st.Cmd))
+	}
+	var words []string
+	for _, w := range call.Args {
+		s, ok := literal(w)
+		if !ok {
+			return nil, fmt.Errorf("line %d: non-literal word in command", line)
+		}
+		words = append(words, s)
+	}
+	return words, nil
+}
+
+// describe names a command node for a Note.
+func describe(c syntax.Command) string {
+	switch c := c.(type) {
+	case *syntax.IfClause:
+		return "if statement"
+	case *syntax.ForClause:
+		return "for loop"
+	case *syntax.WhileClause:
+		return "while loop"
+	case *syntax.CaseClause:
+		return "case statement"
+	case *syntax.BinaryCmd:
+		return "command list (" + c.Op.String() + ")"
+	case *syntax.DeclClause:
+		return c.Variant.Value + " declaration"
+	case *syntax.CallExpr:
+		if len(c.Args) == 0 {
+			return "variable assignment"
+		}
+		return "command"
+	case *syntax.Subshell:
+		return "subshell"
+	case *syntax.Block:
+		return "block"
+	case *syntax.TestClause:
+		return "[[ test ]]"
+	}
+	return fmt.Sprintf("%T", c)
+}
+
+// literal returns a word made only of unescaped literal text.
+func literal(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, part := range w.Parts {
+		switch part := part.(type) {
+		case *syntax.Lit:
+			if strings.ContainsAny(part.Value, "\\*?[") {
+				return "", false
+			}
+			b.WriteString(part.Value)
+		case *syntax.SglQuoted:
+			if part.Dollar {
+				return "", false
+			}
+			b.WriteString(part.Value)
+		case *syntax.DblQuoted:
+			for _, q := range part.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok || strings.ContainsAny(lit.Value, "\\") {
+					return "", false
+				}
+				b.WriteString(lit.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// patches turns PATCHES into paths relative to the package directory.
+func patches(m *ebuild.Metadata) ([]string, []Note) {
+	items := listVar(m, "PATCHES")
+	if len(items) == 0 {
+		return nil, nil
+	}
+	filesdir := path.Join(path.Dir(m.Ref.Path), "files")
+	if v, ok := m.Vars["FILESDIR"]; ok && v.Str != "" {
+		filesdir = v.Str
+	}
+	var out []string
+	var notes []Note
+	for _, it := range items {
+		rel, ok := strings.CutPrefix(it, filesdir+"/")
+		if !ok {
+			rel, ok = strings.CutPrefix(it, "${FILESDIR}/")
+		}
+		if ok {
+			out = append(out, "files/"+rel)
+			continue
+		}
+		out = append(out, it)
+		notes = append(notes, Note{Func: "PATCHES", Reason: "entry outside FILESDIR kept as written: " + it})
+	}
+	return out, notes
+}
+
+// listVar reads a global variable as a list (array elements, or the
+// whitespace-separated words of a string).
+func listVar(m *ebuild.Metadata, name string) []string {
+	v, ok := m.Vars[name]
+	if !ok {
+		return nil
+	}
+	switch v.Kind {
+	case ebuild.KindIndexed:
+		return slices.Clone(v.List)
+	case ebuild.KindString:
+		return strings.Fields(v.Str)
+	}
+	return nil
+}
+
+// substitutions are the variables a declarative argument may use: the
+// PMS package variables, EPREFIX (BuckOS is never a Prefix install), and
+// the ebuild's global string variables except those naming build-time
+// directories, whose values only the phase runner knows.
+func substitutions(m *ebuild.Metadata) map[string]string {
+	env := map[string]string{}
+	for name, v := range m.Vars {
+		if v.Kind == ebuild.KindString && !runtimeVars[name] && !strings.HasPrefix(name, "PORTAGE_") {
+			env[name] = v.Str
+		}
+	}
+	r := m.Ref
+	pv := r.PVR
+	if v, err := version.Parse(r.PVR); err == nil {
+		pv = v.WithoutRevision()
+	}
+	pr := "r0"
+	if i := strings.LastIndex(r.PVR, "-r"); i >= 0 && pv != r.PVR {
+		pr = r.PVR[i+1:]
+	}
+	for k, v := range map[string]string{
+		"CATEGORY": r.Category, "PN": r.PN, "PV": pv, "PR": pr, "PVR": r.PVR,
+		"P": r.PN + "-" + pv, "PF": r.PN + "-" + r.PVR, "EPREFIX": "",
+	} {
+		env[k] = v
+	}
+	if s, ok := m.Raw["SLOT"]; ok {
+		slot, _, _ := strings.Cut(s, "/")
+		env["SLOT"] = slot
+	}
+	return env
+}
+
+var runtimeVars = map[string]bool{
+	"S": true, "D": true, "ED": true, "T": true, "WORKDIR": true, "DISTDIR": true,
+	"FILESDIR": true, "HOME": true, "TMPDIR": true, "ROOT": true, "EROOT": true,
+	"SYSROOT": true, "ESYSROOT": true, "BROOT": true, "A": true, "USE": true,
+	"CHOST": true, "CBUILD": true, "CTARGET": true, "CC": true, "CXX": true,
+	"CFLAGS": true, "CXXFLAGS": true, "LDFLAGS": true, "MERGE_TYPE": true,
+	"REPLACING_VERSIONS": true, "REPLACED_BY_VERSION": true, "BUILD_DIR": true,
+	"EBUILD_PHASE": true, "EBUILD_PHASE_FUNC": true, "ECONF_SOURCE": true,
+}
