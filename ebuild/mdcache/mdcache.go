@@ -9,6 +9,7 @@ package mdcache
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -46,6 +47,7 @@ func Parse(r io.Reader) (Entry, error) {
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
+	sc.Split(scanLF)
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Text()
 		if text == "" {
@@ -76,6 +78,18 @@ func Parse(r io.Reader) (Entry, error) {
 		return Entry{}, fmt.Errorf("reading md5-cache entry: %w", err)
 	}
 	return e, nil
+}
+
+// scanLF splits at "\n" only: unlike bufio.ScanLines it keeps a "\r",
+// which belongs to the value.
+func scanLF(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 func parseEclasses(v string) ([]Eclass, error) {

@@ -2,6 +2,8 @@ package mdcache
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -170,4 +172,59 @@ func TestDiff(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sys-libs", "zlib-1")
+	e := Entry{Keys: map[string]string{"EAPI": "8", "SLOT": "0"}, MD5: "m"}
+	if err := WriteFile(p, e); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	back, err := ReadFile(p)
+	if err != nil {
+		t.Fatalf("ReadFile: %v", err)
+	}
+	if d := cmp.Diff(e, back); d != "" {
+		t.Errorf("read back (-want +got):\n%s", d)
+	}
+	// A failed write leaves the old entry and no temporary file behind.
+	if err := WriteFile(p, Entry{Keys: map[string]string{"DESCRIPTION": "a\nb"}}); err == nil {
+		t.Fatal("WriteFile with a newline succeeded")
+	}
+	names, err := os.ReadDir(filepath.Dir(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0].Name() != "zlib-1" {
+		t.Errorf("directory holds %v, want only zlib-1", names)
+	}
+	if back2, err := ReadFile(p); err != nil || Diff(e, back2) != nil {
+		t.Errorf("old entry damaged: %v %v", back2, err)
+	}
+	if _, err := ReadFile(filepath.Join(dir, "nothere")); err == nil {
+		t.Error("ReadFile of a missing file succeeded")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("EAPI=8\nSLOT=0\n_eclasses_=a\tb\n_md5_=x\n")
+	f.Add("=\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := Parse(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, e); err != nil {
+			return // e.g. a key Parse accepts but Write refuses
+		}
+		back, err := Parse(&buf)
+		if err != nil {
+			t.Fatalf("Parse(Write(e)) failed: %v\n%q", err, buf.String())
+		}
+		if d := Diff(e, back); d != nil {
+			t.Fatalf("round trip differs: %v", d)
+		}
+	})
 }
