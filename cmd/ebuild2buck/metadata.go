@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/mdcache"
+	"buckos.dev/buckos/ebuild/repo"
+	"buckos.dev/buckos/ebuild/source"
+)
+
+func init() { register(newMetadataCmd) }
+
+// repoFlags are the flags every command that opens a repository shares.
+type repoFlags struct {
+	masters   []string
+	noMasters bool
+}
+
+func (f *repoFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.masters, "master", nil, "master repository directory, instead of layout.conf masters (repeatable, in masters order)")
+	cmd.Flags().BoolVar(&f.noMasters, "no-masters", false, "ignore layout.conf masters")
+}
+
+func (f *repoFlags) open(path string) (*repo.Repo, error) {
+	if f.noMasters && len(f.masters) > 0 {
+		return nil, fmt.Errorf("--master and --no-masters exclude each other")
+	}
+	return repo.Open(path, repo.OpenOptions{Masters: f.masters, NoMasters: f.noMasters})
+}
+
+// selectEbuilds returns the ebuilds the patterns name (all when none), and
+// the problems of a full scan (bad file names). A pattern that matches
+// nothing is an error.
+func selectEbuilds(r *repo.Repo, patterns []string) ([]ebuild.Ref, []error, error) {
+	if len(patterns) == 0 {
+		return r.Scan()
+	}
+	seen := map[string]bool{}
+	var refs []ebuild.Ref
+	for _, p := range patterns {
+		m, err := r.Match(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(m) == 0 {
+			return nil, nil, fmt.Errorf("no ebuild in %s matches %q", r.Path, p)
+		}
+		for _, ref := range m {
+			if !seen[ref.Path] {
+				seen[ref.Path] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs, nil, nil
+}
+
+func newMetadataCmd() *cobra.Command {
+	var (
+		rf   repoFlags
+		out  string
+		jobs int
+	)
+	cmd := &cobra.Command{
+		Use:   "metadata REPO --out DIR [ATOM...]",
+		Short: "Evaluate ebuilds and write Portage md5-cache entries",
+		Long: `Evaluate the global scope of every ebuild of REPO (or those the ATOM
+patterns name) and write one md5-cache entry per ebuild to DIR/CATEGORY/PF.
+An ebuild that fails is reported on stderr and gets no entry; the run goes on.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("--out is required")
+			}
+			if jobs < 1 {
+				return fmt.Errorf("--jobs must be at least 1")
+			}
+			start := time.Now()
+			r, err := rf.open(args[0])
+			if err != nil {
+				return err
+			}
+			refs, bad, err := selectEbuilds(r, args[1:])
+			if err != nil {
+				return err
+			}
+			ev := source.New(source.Options{EclassDirs: r.EclassDirs()})
+			res := regenerate(cmd.Context(), ev, refs, out, jobs)
+			stderr := cmd.ErrOrStderr()
+			for _, b := range bad {
+				fmt.Fprintln(stderr, b)
+			}
+			failed := 0
+			for i, err := range res {
+				if err != nil {
+					failed++
+					fmt.Fprintf(stderr, "%s: %v\n", refs[i].CPF(), err)
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "metadata: %d ebuilds, %d written, %d failed, %d bad names, %s\n",
+				len(refs), len(refs)-failed, failed, len(bad), time.Since(start).Round(time.Millisecond))
+			return cmd.Context().Err()
+		},
+	}
+	rf.add(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "directory to write CATEGORY/PF entries to")
+	cmd.Flags().IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "ebuilds evaluated in parallel")
+	return cmd
+}
+
+// regenerate evaluates refs with jobs workers and writes one entry per
+// success under out. The result holds one error (or nil) per ref, in refs
+// order, so the report does not depend on scheduling. A failed ebuild's old
+// entry is removed: it must not look current.
+func regenerate(ctx context.Context, ev *source.Evaluator, refs []ebuild.Ref, out string, jobs int) []error {
+	res := make([]error, len(refs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res[i] = regenerateOne(ctx, ev, refs[i], out)
+			}
+		}()
+	}
+	for i := range refs {
+		if ctx.Err() != nil {
+			res[i] = ctx.Err()
+			continue
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return res
+}
+
+func regenerateOne(ctx context.Context, ev *source.Evaluator, ref ebuild.Ref, out string) (err error) {
+	path := filepath.Join(out, ref.Category, ref.PF())
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: internal error: %v", ref.Path, p)
+		}
+		if err != nil {
+			if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	md, err := ev.Evaluate(ctx, ref)
+	if err != nil {
+		return err
+	}
+	return mdcache.WriteFile(path, mdcache.FromMetadata(md))
+}
