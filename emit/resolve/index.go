@@ -1,0 +1,144 @@
+// Package resolve maps Gentoo dependency atoms to the dependency items of a
+// generated BUCK file (docs/GENERATED_BUCK.md), through an index of every
+// package of the repositories in play: Gazelle's resolve step.
+package resolve
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"buckos.dev/buckos/ebuild/version"
+	"buckos.dev/buckos/emit/cells"
+)
+
+// Version is one ebuild of a package, as the index knows it.
+type Version struct {
+	PVR      string
+	Slot     string
+	SubSlot  string
+	Keywords []string // KEYWORDS tokens
+	Masked   bool     // profiles/package.mask
+}
+
+// Live reports a live ebuild (version 9999, 99999999, ...): it never is
+// a default.
+func (v Version) Live() bool {
+	main, _, _ := strings.Cut(v.PVR, "-")
+	return strings.Trim(main, "9") == "" && len(main) >= 4
+}
+
+// Status is "stable" (amd64 in KEYWORDS), "testing" (~amd64), or
+// "unkeyworded".
+func (v Version) Status() string { return Status(v.Keywords) }
+
+// Arch is the keyword BuckOS builds for.
+const Arch = "amd64"
+
+// Status derives a version's status label from its KEYWORDS.
+func Status(keywords []string) string {
+	switch {
+	case slices.Contains(keywords, Arch):
+		return "stable"
+	case slices.Contains(keywords, "~"+Arch):
+		return "testing"
+	}
+	return "unkeyworded"
+}
+
+// DefaultVersion picks the version the plain label builds: the newest
+// stable one; else the newest testing one; never a masked or live one. If
+// neither exists, the newest version that is neither masked nor live;
+// otherwise none ("", false).
+func DefaultVersion(versions []Version) (string, bool) {
+	sorted := sortedVersions(versions)
+	for _, want := range []string{"stable", "testing", ""} {
+		for i := len(sorted) - 1; i >= 0; i-- {
+			v := sorted[i]
+			if v.Masked || v.Live() {
+				continue
+			}
+			if want == "" || v.Status() == want {
+				return v.PVR, true
+			}
+		}
+	}
+	return "", false
+}
+
+// sortedVersions orders versions oldest first (PMS comparison); versions
+// that do not parse sort first, by text.
+func sortedVersions(versions []Version) []Version {
+	out := slices.Clone(versions)
+	slices.SortStableFunc(out, func(a, b Version) int {
+		va, ea := version.Parse(a.PVR)
+		vb, eb := version.Parse(b.PVR)
+		switch {
+		case ea != nil && eb != nil:
+			return strings.Compare(a.PVR, b.PVR)
+		case ea != nil:
+			return -1
+		case eb != nil:
+			return 1
+		}
+		return version.Compare(va, vb)
+	})
+	return out
+}
+
+// Package is one CAT/PN with all its versions in the repositories in play.
+type Package struct {
+	Key      string // CAT/PN
+	Versions []Version
+}
+
+// Index knows every package in play and where the layout put it.
+type Index struct {
+	layout *cells.Layout
+	pkgs   map[string]*entry
+}
+
+type entry struct {
+	pkg    Package
+	place  cells.Place
+	parsed []version.Version // parallel to pkg.Versions; zero when unparsable
+}
+
+// NewIndex indexes pkgs; every package must be placed by layout. A key that
+// appears twice (the same package in two repositories) merges its versions;
+// a version present in both is kept once (the first).
+func NewIndex(layout *cells.Layout, pkgs []Package) (*Index, error) {
+	ix := &Index{layout: layout, pkgs: make(map[string]*entry, len(pkgs))}
+	for _, p := range pkgs {
+		place, ok := layout.Place(p.Key)
+		if !ok {
+			return nil, fmt.Errorf("index: package %s is not in the layout", p.Key)
+		}
+		e := ix.pkgs[p.Key]
+		if e == nil {
+			e = &entry{pkg: Package{Key: p.Key}, place: place}
+			ix.pkgs[p.Key] = e
+		}
+		for _, v := range p.Versions {
+			if slices.ContainsFunc(e.pkg.Versions, func(x Version) bool { return x.PVR == v.PVR }) {
+				continue
+			}
+			pv, _ := version.Parse(v.PVR)
+			e.pkg.Versions = append(e.pkg.Versions, v)
+			e.parsed = append(e.parsed, pv)
+		}
+	}
+	return ix, nil
+}
+
+// Lookup returns the indexed package CAT/PN and its place.
+func (ix *Index) Lookup(key string) (Package, cells.Place, bool) {
+	e, ok := ix.pkgs[key]
+	if !ok {
+		return Package{}, cells.Place{}, false
+	}
+	return e.pkg, e.place, true
+}
+
+// Layout is the layout the index was built with.
+func (ix *Index) Layout() *cells.Layout { return ix.layout }

@@ -1,0 +1,226 @@
+package resolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bazelbuild/buildtools/build"
+
+	"buckos.dev/buckos/ebuild/atom"
+	"buckos.dev/buckos/emit/cells"
+)
+
+// Context names what is being resolved, for Unresolved reports.
+type Context struct {
+	Package string // CATEGORY/PF of the ebuild that has the dependency
+	Key     string // DEPEND, RDEPEND, ...
+	EAPI    string // EAPI of that ebuild (atom syntax)
+}
+
+// Unresolved is an atom that resolves to nothing. It is never dropped: the
+// item stays in the BUCK file (see docs/EMIT.md) with a "# unresolved:"
+// comment, and the sync report lists it.
+type Unresolved struct {
+	Package string // CATEGORY/PF of the ebuild with the dependency
+	Atom    string // the atom as written
+	Key     string // DEPEND, RDEPEND, ...
+	Reason  string
+}
+
+func (u Unresolved) String() string {
+	return fmt.Sprintf("%s: %s %s: %s", u.Package, u.Key, u.Atom, u.Reason)
+}
+
+// Resolve turns one atom into a dependency item:
+//
+//	cat/pkg             "cell//dir:PN"                 (default version)
+//	cat/pkg:3           "cell//dir:3"                  (slot alias)
+//	>=cat/pkg-1.2:3     version_dep("cell//dir", ">=1.2", slot = "3")
+//	cat/pkg:=           slot_op("cell//dir:PN", "=")   (also "*", "3=")
+//	cat/pkg[ssl,-x]     use_req(ITEM, ["ssl", "-x"])
+//	!cat/pkg / !!...    blocker(ITEM, strong = False/True)
+//
+// An atom with no matching package or version still yields its item (the
+// label the package would have, or a version_dep that fails at load time)
+// plus an Unresolved. A blocker of an unknown package is kept and
+// reported, never an error.
+func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
+	unresolved := func(reason string) *Unresolved {
+		return &Unresolved{Package: ctx.Package, Atom: a.String(), Key: ctx.Key, Reason: reason}
+	}
+	var u *Unresolved
+	e, ok := ix.pkgs[a.Key()]
+	var place cells.Place
+	if ok {
+		place = e.place
+	} else {
+		cell, err := cells.Cell(a.Category)
+		if err != nil {
+			cell = "system"
+		}
+		place = cells.Place{Cell: cell, Dir: a.PN, Name: a.PN}
+		if a.Blocker != atom.NoBlocker {
+			u = unresolved("blocked package is not in any repository in play (blocker kept)")
+		} else {
+			u = unresolved("package is not in any repository in play")
+		}
+	}
+	if ok && a.Blocker == atom.NoBlocker {
+		if reason := e.unsatisfied(a); reason != "" {
+			u = unresolved(reason)
+		}
+	}
+
+	var item build.Expr
+	switch {
+	case a.Op != "":
+		args := []build.Expr{str(place.Base()), str(constraint(a))}
+		if a.Slot != "" {
+			args = append(args, kw("slot", str(a.Slot)))
+		}
+		item = call("version_dep", args...)
+	case a.Slot != "":
+		item = str(place.Base() + ":" + a.Slot)
+	default:
+		item = str(place.Label())
+	}
+	if a.SlotOp != "" {
+		op := a.SlotOp
+		if a.Slot != "" && op == "=" {
+			op = a.Slot + "="
+		}
+		item = call("slot_op", item, str(op))
+	}
+	if len(a.UseDeps) > 0 {
+		flags := make([]build.Expr, len(a.UseDeps))
+		for i, d := range a.UseDeps {
+			flags[i] = str(d.String())
+		}
+		item = call("use_req", item, &build.ListExpr{List: flags})
+	}
+	if a.Blocker != atom.NoBlocker {
+		item = call("blocker", item, kw("strong", &build.Ident{Name: pyBool(a.Blocker == atom.StrongBlocker)}))
+	}
+	if u != nil {
+		build.Expr(item).Comment().Suffix = []build.Comment{{Token: "# unresolved: " + u.Atom + ": " + u.Reason}}
+	}
+	return item, u
+}
+
+// constraint writes the atom's version operator the way version_dep reads
+// it (defs/private/version.bzl): ">=1.2", "=1.2-r1", "~1.2", "=1.2*".
+func constraint(a atom.Atom) string {
+	v := a.Version.String()
+	if a.Op == "=*" {
+		return "=" + v + "*"
+	}
+	return a.Op + v
+}
+
+// unsatisfied says why no non-masked version satisfies a (version and
+// slot), or "" when one does.
+func (e *entry) unsatisfied(a atom.Atom) string {
+	if a.Op == "" && a.Slot == "" {
+		return ""
+	}
+	matchMasked := false
+	for i, v := range e.pkg.Versions {
+		if a.Slot != "" && v.Slot != a.Slot {
+			continue
+		}
+		if a.SubSlot != "" && v.SubSlot != a.SubSlot {
+			continue
+		}
+		if a.Op != "" && (e.parsed[i].IsZero() || !a.MatchesVersion(e.parsed[i])) {
+			continue
+		}
+		if !v.Masked {
+			return ""
+		}
+		matchMasked = true
+	}
+	if matchMasked {
+		return "only masked versions satisfy it"
+	}
+	return "no version satisfies it"
+}
+
+func str(s string) *build.StringExpr { return &build.StringExpr{Value: s} }
+
+func kw(name string, v build.Expr) build.Expr {
+	return &build.AssignExpr{LHS: &build.Ident{Name: name}, Op: "=", RHS: v}
+}
+
+func call(name string, args ...build.Expr) *build.CallExpr {
+	return &build.CallExpr{X: &build.Ident{Name: name}, List: args, ForceCompact: true}
+}
+
+func pyBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// Depend resolves a whole dependency specification (*DEPEND value as in
+// the md5-cache): `|| ( )` → any_of([...]) keeping the order, `flag? ( )`
+// and `!flag? ( )` → use_if(flag, [...]), plain `( )` groups are flattened.
+// Syntax errors are errors; atoms that resolve to nothing are Unresolved.
+func (ix *Index) Depend(ctx Context, value string) ([]build.Expr, []Unresolved, error) {
+	var unresolved []Unresolved
+	toks := strings.Fields(value)
+	pos := 0
+	var parse func(depth int) ([]build.Expr, error)
+	parse = func(depth int) ([]build.Expr, error) {
+		var out []build.Expr
+		for pos < len(toks) {
+			t := toks[pos]
+			pos++
+			switch {
+			case t == ")":
+				if depth == 0 {
+					return nil, fmt.Errorf("%s: %s: unmatched ')'", ctx.Package, ctx.Key)
+				}
+				return out, nil
+			case t == "(" || t == "||" || strings.HasSuffix(t, "?"):
+				if t != "(" {
+					if pos >= len(toks) || toks[pos] != "(" {
+						return nil, fmt.Errorf("%s: %s: %q must be followed by '('", ctx.Package, ctx.Key, t)
+					}
+					pos++
+				}
+				inner, err := parse(depth + 1)
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case t == "(":
+					out = append(out, inner...)
+				case t == "||":
+					out = append(out, call("any_of", &build.ListExpr{List: inner}))
+				default:
+					out = append(out, call("use_if", str(strings.TrimSuffix(t, "?")), &build.ListExpr{List: inner}))
+				}
+			default:
+				a, err := atom.Parse(t, ctx.EAPI)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s: %w", ctx.Package, ctx.Key, err)
+				}
+				item, u := ix.Resolve(ctx, a)
+				if u != nil {
+					unresolved = append(unresolved, *u)
+				}
+				out = append(out, item)
+			}
+		}
+		if depth > 0 {
+			return nil, fmt.Errorf("%s: %s: unclosed '('", ctx.Package, ctx.Key)
+		}
+		return out, nil
+	}
+	items, err := parse(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return items, unresolved, nil
+}

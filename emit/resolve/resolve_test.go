@@ -1,0 +1,176 @@
+package resolve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bazelbuild/buildtools/build"
+	"github.com/google/go-cmp/cmp"
+
+	"buckos.dev/buckos/ebuild/atom"
+	"buckos.dev/buckos/emit/cells"
+)
+
+func testIndex(t *testing.T) *Index {
+	t.Helper()
+	pkgs := []Package{
+		{Key: "sys-libs/zlib", Versions: []Version{
+			{PVR: "1.3.1-r1", Slot: "0", SubSlot: "1", Keywords: []string{"amd64"}},
+			{PVR: "1.3.2", Slot: "0", SubSlot: "1", Keywords: []string{"~amd64"}},
+		}},
+		{Key: "dev-libs/openssl", Versions: []Version{
+			{PVR: "1.1.1w", Slot: "0", SubSlot: "1.1", Keywords: []string{"amd64"}},
+			{PVR: "3.2.0", Slot: "0", SubSlot: "3", Keywords: []string{"amd64"}},
+			{PVR: "4.0.0", Slot: "0", SubSlot: "4", Masked: true},
+		}},
+		{Key: "sys-apps/foo", Versions: []Version{{PVR: "1", Slot: "0"}}},
+		{Key: "sys-libs/foo", Versions: []Version{{PVR: "2", Slot: "0"}}},
+	}
+	var keys []string
+	for _, p := range pkgs {
+		keys = append(keys, p.Key)
+	}
+	l, err := cells.NewLayout(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(l, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestResolve(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		atom       string
+		want       string
+		unresolved string // reason, "" when resolved
+	}{
+		{atom: "sys-libs/zlib", want: `"core//zlib:zlib"`},
+		{atom: "sys-apps/foo", want: `"core//foo-apps:foo"`},
+		{atom: "sys-libs/zlib:0", want: `"core//zlib:0"`},
+		{atom: ">=dev-libs/openssl-3.0.0", want: `version_dep("dev-libs//openssl", ">=3.0.0")`},
+		{atom: "<dev-libs/openssl-3:0", want: `version_dep("dev-libs//openssl", "<3", slot = "0")`},
+		{atom: "~sys-libs/zlib-1.3.1", want: `version_dep("core//zlib", "~1.3.1")`},
+		{atom: "=sys-libs/zlib-1.3*", want: `version_dep("core//zlib", "=1.3*")`},
+		{atom: "=sys-libs/zlib-1.3.1-r1", want: `version_dep("core//zlib", "=1.3.1-r1")`},
+		{atom: "sys-libs/zlib:=", want: `slot_op("core//zlib:zlib", "=")`},
+		{atom: "sys-libs/zlib:0=", want: `slot_op("core//zlib:0", "0=")`},
+		{atom: "sys-libs/zlib:*", want: `slot_op("core//zlib:zlib", "*")`},
+		{atom: "dev-libs/openssl:0=[-bindist(-),asm?]", want: `use_req(slot_op("dev-libs//openssl:0", "0="), ["-bindist(-)", "asm?"])`},
+		{atom: "!sys-apps/foo", want: `blocker("core//foo-apps:foo", strong = False)`},
+		{atom: "!!<sys-libs/zlib-1.2", want: `blocker(version_dep("core//zlib", "<1.2"), strong = True)`},
+		{atom: "!app-misc/gone", want: `blocker("system//gone:gone", strong = False)`,
+			unresolved: "blocked package is not in any repository in play (blocker kept)"},
+		{atom: "app-misc/gone", want: `"system//gone:gone"`, unresolved: "package is not in any repository in play"},
+		{atom: ">=sys-libs/zlib-2", want: `version_dep("core//zlib", ">=2")`, unresolved: "no version satisfies it"},
+		{atom: ">=dev-libs/openssl-4", want: `version_dep("dev-libs//openssl", ">=4")`, unresolved: "only masked versions satisfy it"},
+		{atom: "sys-libs/zlib:5", want: `"core//zlib:5"`, unresolved: "no version satisfies it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.atom, func(t *testing.T) {
+			a, err := atom.Parse(tt.atom, "8")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := Context{Package: "app-misc/me-1", Key: "RDEPEND", EAPI: "8"}
+			item, u := ix.Resolve(ctx, a)
+			got := exprString(item)
+			if tt.unresolved != "" {
+				if u == nil {
+					t.Fatalf("resolved, want Unresolved %q", tt.unresolved)
+				}
+				want := Unresolved{Package: "app-misc/me-1", Atom: tt.atom, Key: "RDEPEND", Reason: tt.unresolved}
+				if diff := cmp.Diff(want, *u); diff != "" {
+					t.Errorf("Unresolved (-want +got):\n%s", diff)
+				}
+				c := item.Comment().Suffix
+				if len(c) != 1 || !strings.HasPrefix(c[0].Token, "# unresolved: "+tt.atom) {
+					t.Errorf("comment = %+v", c)
+				}
+			} else if u != nil {
+				t.Errorf("Unresolved %+v, want resolved", *u)
+			}
+			if got != tt.want {
+				t.Errorf("item = %s\nwant   %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDepend(t *testing.T) {
+	ix := testIndex(t)
+	ctx := Context{Package: "app-misc/me-1", Key: "DEPEND", EAPI: "8"}
+	items, unresolved, err := ix.Depend(ctx, "sys-libs/zlib ssl? ( || ( dev-libs/openssl:0 app-misc/gone ) ) !ssl? ( ( sys-apps/foo ) )")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items {
+		got = append(got, exprString(it))
+	}
+	want := []string{
+		`"core//zlib:zlib"`,
+		`use_if("ssl", [any_of(["dev-libs//openssl:0", "system//gone:gone"])])`,
+		`use_if("!ssl", ["core//foo-apps:foo"])`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	if len(unresolved) != 1 || unresolved[0].Atom != "app-misc/gone" {
+		t.Errorf("unresolved = %+v", unresolved)
+	}
+	for _, bad := range []string{"( sys-libs/zlib", "sys-libs/zlib )", "ssl? sys-libs/zlib", "not-an-atom"} {
+		if _, _, err := ix.Depend(ctx, bad); err == nil {
+			t.Errorf("Depend(%q): no error", bad)
+		}
+	}
+}
+
+// exprString prints an item the way it appears inside a BUCK attribute
+// list, without its comments.
+func exprString(x build.Expr) string {
+	f := &build.File{Type: build.TypeBuild, Stmt: []build.Expr{&build.AssignExpr{
+		LHS: &build.Ident{Name: "x"}, Op: "=", RHS: &build.ListExpr{List: []build.Expr{x}}}}}
+	s := removeComments(string(build.FormatWithoutRewriting(f)))
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "x = ["), "]")
+}
+
+// removeComments drops comments and buildifier's line breaks, so that
+// items compare as one-line text.
+func removeComments(s string) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if i := strings.Index(line, "#"); i >= 0 {
+			line = line[:i]
+		}
+		out = append(out, line)
+	}
+	s = strings.Join(strings.Fields(strings.Join(out, " ")), " ")
+	for _, r := range [][2]string{{"[ ", "["}, {"( ", "("}, {", ]", "]"}, {", )", ")"}, {",]", "]"}, {",)", ")"}, {" ]", "]"}, {" )", ")"}} {
+		s = strings.ReplaceAll(s, r[0], r[1])
+	}
+	return s
+}
+
+func TestDefaultVersion(t *testing.T) {
+	tests := []struct {
+		name string
+		vs   []Version
+		want string
+	}{
+		{"newest stable", []Version{{PVR: "1.0", Keywords: []string{"amd64"}}, {PVR: "1.2", Keywords: []string{"amd64"}}, {PVR: "1.10", Keywords: []string{"~amd64"}}}, "1.2"},
+		{"testing when no stable", []Version{{PVR: "1.0", Keywords: []string{"~amd64"}}, {PVR: "2.0-r1", Keywords: []string{"~amd64"}}, {PVR: "2.0", Keywords: []string{"~amd64"}}}, "2.0-r1"},
+		{"masked stable skipped", []Version{{PVR: "1.0", Keywords: []string{"amd64"}}, {PVR: "1.1", Keywords: []string{"amd64"}, Masked: true}}, "1.0"},
+		{"live never", []Version{{PVR: "9999", Keywords: []string{"amd64"}}, {PVR: "0.1", Keywords: []string{"~arm64"}}}, "0.1"},
+		{"nothing qualifies", []Version{{PVR: "9999"}, {PVR: "1", Masked: true}}, ""},
+	}
+	for _, tt := range tests {
+		got, ok := DefaultVersion(tt.vs)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("%s: DefaultVersion = %q, %v; want %q", tt.name, got, ok, tt.want)
+		}
+	}
+}
