@@ -1,0 +1,116 @@
+package sync
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Report summarizes the state of the workspace after a sync: every package
+// the index knows, not only those regenerated in this run, so it reads the
+// same after a full and an incremental sync.
+type Report struct {
+	Packages    int
+	Declarative int // ebuild targets with declarative phases
+	Verbatim    int // ebuild targets with phases kept as bash
+	Cells       []CellCount
+	Verbatims   []VerbatimTarget
+	Unresolved  []Unresolved
+	Failures    []Failure
+}
+
+// CellCount is one line of the per-cell summary.
+type CellCount struct {
+	Cell                            string
+	Packages, Declarative, Verbatim int
+}
+
+// VerbatimTarget is a target whose phases stay bash, and why.
+type VerbatimTarget struct {
+	Package, Target, Why string
+}
+
+func (r *run) report() *Report {
+	rep := &Report{}
+	cells := map[string]*CellCount{}
+	rep.Failures = append(rep.Failures, r.scanErrs...)
+	for _, cp := range r.order {
+		e := r.next.Packages[cp]
+		if r.only != nil && !r.only[cp] && e.Files == nil {
+			continue
+		}
+		cell, _, _ := strings.Cut(e.Place, "//")
+		c := cells[cell]
+		if c == nil {
+			c = &CellCount{Cell: cell}
+			cells[cell] = c
+		}
+		c.Packages++
+		rep.Packages++
+		for _, t := range e.Targets {
+			if t.Verbatim {
+				c.Verbatim++
+				rep.Verbatim++
+				rep.Verbatims = append(rep.Verbatims, VerbatimTarget{cp, t.Name, t.Why})
+			} else {
+				c.Declarative++
+				rep.Declarative++
+			}
+		}
+		rep.Unresolved = append(rep.Unresolved, e.Unresolved...)
+		rep.Failures = append(rep.Failures, e.Failures...)
+	}
+	for _, c := range cells {
+		rep.Cells = append(rep.Cells, *c)
+	}
+	sort.Slice(rep.Cells, func(i, j int) bool { return rep.Cells[i].Cell < rep.Cells[j].Cell })
+	sort.SliceStable(rep.Unresolved, func(i, j int) bool {
+		a, b := rep.Unresolved[i], rep.Unresolved[j]
+		if a.Ebuild != b.Ebuild {
+			return a.Ebuild < b.Ebuild
+		}
+		return a.Atom < b.Atom
+	})
+	sort.SliceStable(rep.Failures, func(i, j int) bool {
+		a, b := rep.Failures[i], rep.Failures[j]
+		if a.What != b.What {
+			return a.What < b.What
+		}
+		return a.Err < b.Err
+	})
+	return rep
+}
+
+// Summary is the short form printed at the end of a sync.
+func (rep *Report) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d packages: %d declarative and %d verbatim ebuild targets, %d unresolved atoms, %d failures\n",
+		rep.Packages, rep.Declarative, rep.Verbatim, len(rep.Unresolved), len(rep.Failures))
+	for _, c := range rep.Cells {
+		fmt.Fprintf(&b, "  %-14s %5d packages  %5d declarative  %5d verbatim\n", c.Cell, c.Packages, c.Declarative, c.Verbatim)
+	}
+	return b.String()
+}
+
+// Text is the full report, written to .ebuild2buck/report.txt.
+func (rep *Report) Text() string {
+	var b strings.Builder
+	b.WriteString("# ebuild2buck sync report\n\n")
+	b.WriteString(rep.Summary())
+	section := func(title string, n int) {
+		fmt.Fprintf(&b, "\n## %s (%d)\n", title, n)
+	}
+	section("unresolved atoms", len(rep.Unresolved))
+	for _, u := range rep.Unresolved {
+		fmt.Fprintf(&b, "%s: %s: %s\n", u.Ebuild, u.Atom, u.Reason)
+	}
+	section("failures", len(rep.Failures))
+	for _, f := range rep.Failures {
+		fmt.Fprintf(&b, "%s: %s\n", f.What, f.Err)
+	}
+	section("verbatim targets", len(rep.Verbatims))
+	for _, v := range rep.Verbatims {
+		fmt.Fprintf(&b, "%s:%s: %s\n", v.Package, v.Target, v.Why)
+	}
+	return b.String()
+}

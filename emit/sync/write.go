@@ -1,0 +1,158 @@
+package sync
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	gosync "sync"
+)
+
+// writer applies changes to the workspace, or, in diff mode, only records
+// them. All paths it takes are relative to the workspace, slash-separated.
+type writer struct {
+	root string
+	diff io.Writer // non-nil: print a unified diff, write nothing
+
+	mu      gosync.Mutex
+	written int
+	removed int
+	changes map[string]change // diff mode
+}
+
+type change struct {
+	old, new []byte
+	gone     bool
+}
+
+func sum(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+// put makes path hold data, writing only when the content differs. It
+// returns whether anything changed.
+func (w *writer) put(path string, data []byte) (bool, error) {
+	full := filepath.Join(w.root, filepath.FromSlash(path))
+	old, err := os.ReadFile(full)
+	if err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("read %s: %w", path, err)
+	}
+	w.mu.Lock()
+	w.written++
+	w.mu.Unlock()
+	if w.diff != nil {
+		w.record(path, change{old: old, new: data})
+		return true, nil
+	}
+	return true, writeAtomic(full, data)
+}
+
+// remove deletes path if it exists.
+func (w *writer) remove(path string) error {
+	full := filepath.Join(w.root, filepath.FromSlash(path))
+	old, err := os.ReadFile(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	w.mu.Lock()
+	w.removed++
+	w.mu.Unlock()
+	if w.diff != nil {
+		w.record(path, change{old: old, gone: true})
+		return nil
+	}
+	if err := os.Remove(full); err != nil {
+		return fmt.Errorf("remove %s: %w", path, err)
+	}
+	return nil
+}
+
+// removeDirs deletes directories that are empty, in the order given
+// (deepest first); a directory someone put files into stays.
+func (w *writer) removeDirs(dirs []string) {
+	if w.diff != nil {
+		return
+	}
+	for _, d := range dirs {
+		_ = os.Remove(filepath.Join(w.root, filepath.FromSlash(d))) // fails when not empty: intended
+	}
+}
+
+func (w *writer) record(path string, c change) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.changes == nil {
+		w.changes = map[string]change{}
+	}
+	w.changes[path] = c
+}
+
+// flushDiff prints the recorded changes, sorted by path.
+func (w *writer) flushDiff() error {
+	if w.diff == nil {
+		return nil
+	}
+	paths := make([]string, 0, len(w.changes))
+	for p := range w.changes {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		c := w.changes[p]
+		from, to := "a/"+p, "b/"+p
+		if c.old == nil {
+			from = "/dev/null"
+		}
+		if c.gone {
+			to = "/dev/null"
+		}
+		if _, err := io.WriteString(w.diff, unifiedDiff(from, to, string(c.old), string(c.new))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeAtomic writes data to a temporary file in the target directory and
+// renames it over path, so a reader (or a killed sync) never sees half a
+// file.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	name := tmp.Name()
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(name, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(name, path)
+	}
+	if werr != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}
