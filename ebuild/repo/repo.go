@@ -26,8 +26,9 @@ type Repo struct {
 	// Masters are the master repositories, in layout.conf order (or the
 	// order given by OpenOptions.Masters).
 	Masters []*Repo
-	// Categories is the union of profiles/categories and Gentoo's category
-	// list, sorted.
+	// Categories is the union of profiles/categories, the masters'
+	// categories and Gentoo's category list (an embedded copy, which may
+	// lag behind Gentoo), sorted.
 	Categories []string
 	// ThirdPartyMirrors maps a mirror name to its URLs, from this
 	// repository's profiles/thirdpartymirrors only (see Mirror).
@@ -156,7 +157,27 @@ func open(path string, opts OpenOptions, visiting map[string]bool) (*Repo, error
 			r.Masters = append(r.Masters, mr)
 		}
 	}
+	r.mergeMasterCategories()
 	return r, nil
+}
+
+// mergeMasterCategories adds the masters' categories: an overlay's
+// profiles/categories lists only its own, and Portage uses the union over
+// all repositories.
+func (r *Repo) mergeMasterCategories() {
+	if len(r.Masters) == 0 {
+		return
+	}
+	set := map[string]bool{}
+	for _, c := range r.Categories {
+		set[c] = true
+	}
+	for _, m := range r.Masters {
+		for _, c := range m.Categories {
+			set[c] = true
+		}
+	}
+	r.Categories = sortedKeys(set)
 }
 
 type layoutLine struct {

@@ -310,3 +310,36 @@ func TestManifestErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMasterCategories(t *testing.T) {
+	// new-cat is listed only by the master "extra" (and not in Gentoo's
+	// list): with the master it is a category, without it a bad name.
+	tests := []struct {
+		name    string
+		opts    OpenOptions
+		wantCPF []string
+		wantBad int
+	}{
+		{"with masters", OpenOptions{Lookup: lookup}, []string{"new-cat/thing-1"}, 0},
+		{"without masters", OpenOptions{NoMasters: true}, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mustOpen(t, "testdata/overlay", tt.opts)
+			refs, bad, err := r.Scan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ref := range refs {
+				got = append(got, ref.CPF())
+			}
+			if d := cmp.Diff(tt.wantCPF, got); d != "" {
+				t.Errorf("Scan (-want +got):\n%s", d)
+			}
+			if len(bad) != tt.wantBad {
+				t.Errorf("bad names = %v, want %d", bad, tt.wantBad)
+			}
+		})
+	}
+}

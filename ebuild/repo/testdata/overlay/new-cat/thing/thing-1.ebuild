@@ -1,0 +1,3 @@
+EAPI=8
+DESCRIPTION="thing"
+SLOT="0"
