@@ -1,0 +1,430 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+type attrKind int
+
+const (
+	kString attrKind = iota
+	kBool
+	kInt
+	kList
+	kTuple
+	kDict
+	kDep
+	kExecDep
+	kToolchainDep
+	kSource
+	kOption
+	kOneOf
+	kLabel
+	kEnum
+	kAny
+	kArg
+	kDefaultOnly
+)
+
+// Attr is one attribute type made by attrs.*(): what values it accepts,
+// its default (nil when mandatory) and, for deps, the providers required.
+type Attr struct {
+	kind      attrKind
+	elems     []*Attr // list/option/default_only: [T]; dict: [K, V]; tuple/one_of: the members
+	def       starlark.Value
+	providers []*Provider
+	enum      []string
+	doc       string
+}
+
+func (a *Attr) String() string {
+	switch a.kind {
+	case kString:
+		return "attrs.string()"
+	case kBool:
+		return "attrs.bool()"
+	case kInt:
+		return "attrs.int()"
+	case kList:
+		return "attrs.list(" + a.elems[0].String() + ")"
+	case kTuple, kOneOf:
+		var parts []string
+		for _, e := range a.elems {
+			parts = append(parts, e.String())
+		}
+		name := "tuple"
+		if a.kind == kOneOf {
+			name = "one_of"
+		}
+		return "attrs." + name + "(" + strings.Join(parts, ", ") + ")"
+	case kDict:
+		return "attrs.dict(" + a.elems[0].String() + ", " + a.elems[1].String() + ")"
+	case kDep:
+		return "attrs.dep()"
+	case kExecDep:
+		return "attrs.exec_dep()"
+	case kToolchainDep:
+		return "attrs.toolchain_dep()"
+	case kSource:
+		return "attrs.source()"
+	case kOption:
+		return "attrs.option(" + a.elems[0].String() + ")"
+	case kLabel:
+		return "attrs.label()"
+	case kEnum:
+		return "attrs.enum(" + strings.Join(a.enum, ", ") + ")"
+	case kAny:
+		return "attrs.any()"
+	case kArg:
+		return "attrs.arg()"
+	case kDefaultOnly:
+		return "attrs.default_only(" + a.elems[0].String() + ")"
+	}
+	return "attrs.?"
+}
+func (a *Attr) Type() string          { return "attribute" }
+func (a *Attr) Freeze()               {}
+func (a *Attr) Truth() starlark.Bool  { return true }
+func (a *Attr) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: attribute") }
+
+// mandatory reports whether a target must set the attribute.
+func (a *Attr) mandatory() bool { return a.def == nil && a.kind != kOption && a.kind != kDefaultOnly }
+
+// newAttrsModule builds the attrs struct.
+func newAttrsModule() *starlarkstruct.Module {
+	m := &starlarkstruct.Module{Name: "attrs", Members: starlark.StringDict{}}
+	simple := map[string]attrKind{
+		"string": kString, "bool": kBool, "int": kInt, "source": kSource, "label": kLabel,
+		"any": kAny, "arg": kArg,
+	}
+	for name, k := range simple {
+		k := k
+		m.Members[name] = starlark.NewBuiltin("attrs."+name, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			a := &Attr{kind: k}
+			return a, a.unpackCommon(b.Name(), args, kwargs, 0)
+		})
+	}
+	for name, k := range map[string]attrKind{"dep": kDep, "exec_dep": kExecDep, "toolchain_dep": kToolchainDep} {
+		k := k
+		m.Members[name] = starlark.NewBuiltin("attrs."+name, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			a := &Attr{kind: k}
+			var provs starlark.Value = starlark.NewList(nil)
+			rest := kwargs[:0:0]
+			for _, kv := range kwargs {
+				if string(kv[0].(starlark.String)) == "providers" {
+					provs = kv[1]
+					continue
+				}
+				rest = append(rest, kv)
+			}
+			iter := starlark.Iterate(provs)
+			if iter == nil {
+				return nil, fmt.Errorf("%s: providers must be a list of providers", b.Name())
+			}
+			defer iter.Done()
+			var x starlark.Value
+			for iter.Next(&x) {
+				p, ok := x.(*Provider)
+				if !ok {
+					return nil, fmt.Errorf("%s: providers must be a list of providers, got %s", b.Name(), x.Type())
+				}
+				a.providers = append(a.providers, p)
+			}
+			return a, a.unpackCommon(b.Name(), args, rest, 0)
+		})
+	}
+	m.Members["list"] = containerAttr("attrs.list", kList, 1)
+	m.Members["option"] = containerAttr("attrs.option", kOption, 1)
+	m.Members["default_only"] = containerAttr("attrs.default_only", kDefaultOnly, 1)
+	m.Members["dict"] = containerAttr("attrs.dict", kDict, 2)
+	m.Members["tuple"] = containerAttr("attrs.tuple", kTuple, -1)
+	m.Members["one_of"] = containerAttr("attrs.one_of", kOneOf, -1)
+	m.Members["enum"] = starlark.NewBuiltin("attrs.enum", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(args) != 1 {
+			return nil, fmt.Errorf("%s: expected one list of strings", b.Name())
+		}
+		a := &Attr{kind: kEnum}
+		iter := starlark.Iterate(args[0])
+		if iter == nil {
+			return nil, fmt.Errorf("%s: expected a list of strings, got %s", b.Name(), args[0].Type())
+		}
+		defer iter.Done()
+		var x starlark.Value
+		for iter.Next(&x) {
+			s, ok := starlark.AsString(x)
+			if !ok {
+				return nil, fmt.Errorf("%s: values must be strings, got %s", b.Name(), x.Type())
+			}
+			a.enum = append(a.enum, s)
+		}
+		return a, a.unpackCommon(b.Name(), nil, kwargs, 0)
+	})
+	for _, name := range []string{"query", "configuration_label", "split_transition_dep", "transition_dep",
+		"configured_dep", "plugin_dep", "versioned", "regex", "set", "named_set", "visibility", "within_view"} {
+		name := name
+		m.Members[name] = starlark.NewBuiltin("attrs."+name, func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+			return nil, notModelled("attrs." + name)
+		})
+	}
+	return m
+}
+
+func containerAttr(name string, k attrKind, n int) *starlark.Builtin {
+	return starlark.NewBuiltin(name, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		a := &Attr{kind: k}
+		if n >= 0 && len(args) != n || n < 0 && len(args) == 0 {
+			return nil, fmt.Errorf("%s: expected %d attribute type argument(s), got %d", name, max(n, 1), len(args))
+		}
+		for _, x := range args {
+			e, ok := x.(*Attr)
+			if !ok {
+				return nil, fmt.Errorf("%s: arguments must be attrs.* types, got %s", name, x.Type())
+			}
+			a.elems = append(a.elems, e)
+		}
+		rest := kwargs[:0:0]
+		for _, kv := range kwargs {
+			if s := string(kv[0].(starlark.String)); s == "sorted" {
+				continue
+			}
+			rest = append(rest, kv)
+		}
+		if err := a.unpackCommon(name, nil, rest, 0); err != nil {
+			return nil, err
+		}
+		if k == kOption && a.def == nil {
+			a.def = starlark.None
+		}
+		return a, nil
+	})
+}
+
+func (a *Attr) unpackCommon(name string, args starlark.Tuple, kwargs []starlark.Tuple, _ int) error {
+	var def starlark.Value
+	var doc string
+	if err := starlark.UnpackArgs(name, args, kwargs, "default?", &def, "doc?", &doc); err != nil {
+		return err
+	}
+	a.def, a.doc = def, doc
+	return nil
+}
+
+// RefKind says how an attribute refers to another target.
+type RefKind string
+
+const (
+	RefDep       RefKind = "dep"
+	RefExecDep   RefKind = "exec_dep"
+	RefToolchain RefKind = "toolchain_dep"
+	RefSource    RefKind = "source"
+	RefLabel     RefKind = "label"
+)
+
+// depRef is a coerced reference to another target inside an attribute value.
+type depRef struct {
+	label     Label
+	kind      RefKind
+	providers []*Provider
+}
+
+func (d *depRef) String() string        { return d.label.String() }
+func (d *depRef) Type() string          { return "dep" }
+func (d *depRef) Freeze()               {}
+func (d *depRef) Truth() starlark.Bool  { return true }
+func (d *depRef) Hash() (uint32, error) { return starlark.String(d.label.String()).Hash() }
+
+// sourceRef is a coerced source file of the target's package.
+type sourceRef struct{ path string } // relative to the package
+
+func (s *sourceRef) String() string        { return s.path }
+func (s *sourceRef) Type() string          { return "source" }
+func (s *sourceRef) Freeze()               {}
+func (s *sourceRef) Truth() starlark.Bool  { return true }
+func (s *sourceRef) Hash() (uint32, error) { return starlark.String(s.path).Hash() }
+
+// coercer carries what coercion needs: where relative labels and source
+// paths resolve, and where to record references.
+type coercer struct {
+	pkg    PackageID
+	cells  *Cells
+	pkgDir string // absolute directory of the package, for source files
+	refs   []*depRef
+}
+
+func typeErr(a *Attr, v starlark.Value) error {
+	return fmt.Errorf("expected a value of %s, got %s %s", a, v.Type(), truncate(v.String()))
+}
+
+func truncate(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// coerce checks v against the attribute type and returns the value the
+// target stores. A select() is checked branch by branch.
+func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
+	if s, ok := v.(*Select); ok {
+		out := &Select{}
+		for _, p := range s.parts {
+			if p.branches == nil {
+				cv, err := c.coerce(a, p.plain)
+				if err != nil {
+					return nil, err
+				}
+				out.parts = append(out.parts, selectPart{plain: cv})
+				continue
+			}
+			np := selectPart{branches: []selectBranch{}}
+			for _, b := range p.branches {
+				if b.key != "DEFAULT" {
+					l, err := ParseLabel(b.key, c.pkg, c.cells)
+					if err != nil {
+						return nil, fmt.Errorf("select key: %w", err)
+					}
+					c.refs = append(c.refs, &depRef{label: l, kind: RefLabel})
+				}
+				cv, err := c.coerce(a, b.value)
+				if err != nil {
+					return nil, fmt.Errorf("select branch %q: %w", b.key, err)
+				}
+				np.branches = append(np.branches, selectBranch{key: b.key, value: cv})
+			}
+			out.parts = append(out.parts, np)
+		}
+		return out, nil
+	}
+	switch a.kind {
+	case kString, kArg:
+		if _, ok := v.(starlark.String); ok {
+			return v, nil
+		}
+	case kBool:
+		if _, ok := v.(starlark.Bool); ok {
+			return v, nil
+		}
+	case kInt:
+		if _, ok := v.(starlark.Int); ok {
+			return v, nil
+		}
+	case kAny:
+		return v, nil
+	case kEnum:
+		if s, ok := starlark.AsString(v); ok {
+			for _, e := range a.enum {
+				if e == s {
+					return v, nil
+				}
+			}
+			return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(a.enum, ", "))
+		}
+	case kOption:
+		if v == starlark.None {
+			return v, nil
+		}
+		return c.coerce(a.elems[0], v)
+	case kDefaultOnly:
+		return c.coerce(a.elems[0], v)
+	case kOneOf:
+		var errs []string
+		for _, e := range a.elems {
+			saved := len(c.refs)
+			cv, err := c.coerce(e, v)
+			if err == nil {
+				return cv, nil
+			}
+			c.refs = c.refs[:saved]
+			errs = append(errs, err.Error())
+		}
+		return nil, fmt.Errorf("no alternative of %s accepts %s: %s", a, truncate(v.String()), strings.Join(errs, "; "))
+	case kList:
+		switch l := v.(type) {
+		case *starlark.List, starlark.Tuple:
+			seq := l.(starlark.Indexable)
+			out := make([]starlark.Value, seq.Len())
+			for i := range out {
+				cv, err := c.coerce(a.elems[0], seq.Index(i))
+				if err != nil {
+					return nil, fmt.Errorf("item %d: %w", i, err)
+				}
+				out[i] = cv
+			}
+			return starlark.NewList(out), nil
+		}
+	case kTuple:
+		if t, ok := v.(starlark.Indexable); ok && (v.Type() == "tuple" || v.Type() == "list") {
+			if t.Len() != len(a.elems) {
+				return nil, fmt.Errorf("expected a tuple of %d items for %s, got %d", len(a.elems), a, t.Len())
+			}
+			out := make(starlark.Tuple, t.Len())
+			for i := range out {
+				cv, err := c.coerce(a.elems[i], t.Index(i))
+				if err != nil {
+					return nil, fmt.Errorf("item %d: %w", i, err)
+				}
+				out[i] = cv
+			}
+			return out, nil
+		}
+	case kDict:
+		if d, ok := v.(*starlark.Dict); ok {
+			out := starlark.NewDict(d.Len())
+			for _, kv := range d.Items() {
+				ck, err := c.coerce(a.elems[0], kv[0])
+				if err != nil {
+					return nil, fmt.Errorf("key %s: %w", kv[0], err)
+				}
+				cv, err := c.coerce(a.elems[1], kv[1])
+				if err != nil {
+					return nil, fmt.Errorf("value of %s: %w", kv[0], err)
+				}
+				if err := out.SetKey(ck, cv); err != nil {
+					return nil, err
+				}
+			}
+			return out, nil
+		}
+	case kDep, kExecDep, kToolchainDep, kLabel:
+		if s, ok := starlark.AsString(v); ok {
+			l, err := ParseLabel(s, c.pkg, c.cells)
+			if err != nil {
+				return nil, err
+			}
+			kind := map[attrKind]RefKind{kDep: RefDep, kExecDep: RefExecDep, kToolchainDep: RefToolchain, kLabel: RefLabel}[a.kind]
+			r := &depRef{label: l, kind: kind, providers: a.providers}
+			c.refs = append(c.refs, r)
+			return r, nil
+		}
+	case kSource:
+		if s, ok := starlark.AsString(v); ok {
+			if strings.Contains(s, "//") || strings.HasPrefix(s, ":") {
+				l, err := ParseLabel(s, c.pkg, c.cells)
+				if err != nil {
+					return nil, err
+				}
+				r := &depRef{label: l, kind: RefSource}
+				c.refs = append(c.refs, r)
+				return r, nil
+			}
+			clean := path.Clean(s)
+			if s == "" || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+				return nil, fmt.Errorf("source %q must be a relative path inside the package", s)
+			}
+			if c.pkgDir != "" {
+				if _, err := os.Stat(filepath.Join(c.pkgDir, filepath.FromSlash(clean))); err != nil {
+					return nil, fmt.Errorf("source file %q does not exist in package %s", s, c.pkg)
+				}
+			}
+			return &sourceRef{path: clean}, nil
+		}
+	}
+	return nil, typeErr(a, v)
+}

@@ -1,0 +1,172 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Cell is one Buck2 cell: a name, a directory relative to the workspace
+// root (slash-separated, "." for the root cell) and the configuration its
+// files see through read_config.
+type Cell struct {
+	Name string
+	Path string
+	// External is the origin from [external_cells] ("bundled", "git"), or
+	// "" for a cell whose files are in the workspace.
+	External string
+	Config   *Config
+}
+
+// Cells is the cell table of a workspace, read from the root .buckconfig.
+type Cells struct {
+	Root    string // absolute directory of the workspace
+	cells   map[string]*Cell
+	aliases map[string]string
+	rootCel *Cell
+}
+
+// LoadCells reads root/.buckconfig: [cells] (and the legacy [repositories]),
+// [cell_aliases] and [external_cells]. Each cell's read_config values come
+// from its own .buckconfig when it has one, and from the root cell's
+// otherwise.
+func LoadCells(root string) (*Cells, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("workspace %s: %w", root, err)
+	}
+	cfgPath := filepath.Join(abs, ".buckconfig")
+	data, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return nil, fmt.Errorf("workspace %s has no readable .buckconfig: %w", root, err)
+	}
+	rootCfg, err := ParseConfig(".buckconfig", data)
+	if err != nil {
+		return nil, err
+	}
+	if local, err := os.ReadFile(cfgPath + ".local"); err == nil {
+		lc, err := ParseConfig(".buckconfig.local", local)
+		if err != nil {
+			return nil, err
+		}
+		rootCfg = rootCfg.overlay(lc)
+	}
+	cs := &Cells{Root: abs, cells: map[string]*Cell{}, aliases: map[string]string{}}
+	for _, section := range []string{"repositories", "cells"} {
+		for _, name := range rootCfg.Keys(section) {
+			p, _ := rootCfg.Get(section, name)
+			clean := path.Clean(filepath.ToSlash(p))
+			if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+				return nil, fmt.Errorf(".buckconfig: [%s] %s = %s: cell path must be inside the workspace", section, name, p)
+			}
+			cs.cells[name] = &Cell{Name: name, Path: clean}
+		}
+	}
+	for _, name := range rootCfg.Keys("external_cells") {
+		origin, _ := rootCfg.Get("external_cells", name)
+		c, ok := cs.cells[name]
+		if !ok {
+			return nil, fmt.Errorf(".buckconfig: [external_cells] %s: no such cell in [cells]", name)
+		}
+		c.External = origin
+	}
+	for _, c := range cs.cells {
+		if c.Path == "." {
+			if cs.rootCel != nil {
+				return nil, fmt.Errorf(".buckconfig: cells %s and %s both have path .", cs.rootCel.Name, c.Name)
+			}
+			cs.rootCel = c
+		}
+	}
+	if cs.rootCel == nil {
+		cs.rootCel = &Cell{Name: "root", Path: "."}
+		cs.cells["root"] = cs.rootCel
+	}
+	for _, alias := range rootCfg.Keys("cell_aliases") {
+		target, _ := rootCfg.Get("cell_aliases", alias)
+		if _, ok := cs.cells[target]; !ok {
+			return nil, fmt.Errorf(".buckconfig: [cell_aliases] %s = %s: no such cell", alias, target)
+		}
+		cs.aliases[alias] = target
+	}
+	for _, c := range cs.cells {
+		c.Config = rootCfg
+		if c.Path == "." || c.External != "" {
+			continue
+		}
+		p := filepath.Join(abs, filepath.FromSlash(c.Path), ".buckconfig")
+		data, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cell %s: %w", c.Name, err)
+		}
+		cc, err := ParseConfig(path.Join(c.Path, ".buckconfig"), data)
+		if err != nil {
+			return nil, err
+		}
+		c.Config = cc
+	}
+	return cs, nil
+}
+
+// Lookup finds a cell by name or alias.
+func (cs *Cells) Lookup(name string) (*Cell, bool) {
+	if t, ok := cs.aliases[name]; ok {
+		name = t
+	}
+	c, ok := cs.cells[name]
+	return c, ok
+}
+
+// RootCell is the cell whose path is the workspace root.
+func (cs *Cells) RootCell() *Cell { return cs.rootCel }
+
+// All returns the cells sorted by name.
+func (cs *Cells) All() []*Cell {
+	out := make([]*Cell, 0, len(cs.cells))
+	for _, c := range cs.cells {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Owner returns the cell owning a workspace-relative slash path (the cell
+// with the longest path prefix) and the path relative to that cell.
+func (cs *Cells) Owner(rel string) (*Cell, string) {
+	rel = path.Clean(rel)
+	best := cs.rootCel
+	for _, c := range cs.cells {
+		if c.Path == "." || len(c.Path) <= len(best.Path) && best.Path != "." {
+			continue
+		}
+		if rel == c.Path || strings.HasPrefix(rel, c.Path+"/") {
+			best = c
+		}
+	}
+	if best.Path == "." {
+		if rel == "." {
+			return best, ""
+		}
+		return best, rel
+	}
+	return best, strings.TrimPrefix(strings.TrimPrefix(rel, best.Path), "/")
+}
+
+// Dir returns the workspace-relative slash path of a package in a cell.
+func (c *Cell) Dir(pkg string) string {
+	if c.Path == "." {
+		if pkg == "" {
+			return "."
+		}
+		return pkg
+	}
+	return path.Join(c.Path, pkg)
+}
