@@ -41,7 +41,7 @@ func flag(s string) *Node {
 	return n
 }
 
-func all(c ...*Node) *Node { return &Node{Kind: AllOf, Children: c} }
+func all(c ...*Node) *Node   { return &Node{Kind: AllOf, Children: c} }
 func anyOf(c ...*Node) *Node { return &Node{Kind: AnyOf, Children: c} }
 func cond(f string, c ...*Node) *Node {
 	return &Node{Kind: UseCond, Flag: strings.TrimPrefix(f, "!"), Negated: strings.HasPrefix(f, "!"), Children: c}
