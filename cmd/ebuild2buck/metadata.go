@@ -118,11 +118,16 @@ An ebuild that fails is reported on stderr and gets no entry; the run goes on.`,
 	return cmd
 }
 
+// evaluator is what regenerate needs of *source.Evaluator.
+type evaluator interface {
+	Evaluate(ctx context.Context, ref ebuild.Ref) (*ebuild.Metadata, error)
+}
+
 // regenerate evaluates refs with jobs workers and writes one entry per
 // success under out. The result holds one error (or nil) per ref, in refs
 // order, so the report does not depend on scheduling. A failed ebuild's old
 // entry is removed: it must not look current.
-func regenerate(ctx context.Context, ev *source.Evaluator, refs []ebuild.Ref, out string, jobs int) []error {
+func regenerate(ctx context.Context, ev evaluator, refs []ebuild.Ref, out string, jobs int) []error {
 	res := make([]error, len(refs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -147,7 +152,7 @@ func regenerate(ctx context.Context, ev *source.Evaluator, refs []ebuild.Ref, ou
 	return res
 }
 
-func regenerateOne(ctx context.Context, ev *source.Evaluator, ref ebuild.Ref, out string) (err error) {
+func regenerateOne(ctx context.Context, ev evaluator, ref ebuild.Ref, out string) (err error) {
 	path := filepath.Join(out, ref.Category, ref.PF())
 	defer func() {
 		if p := recover(); p != nil {

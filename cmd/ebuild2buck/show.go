@@ -217,8 +217,7 @@ func parseDepSpec(s string, leaf func(*depNode)) *depNode {
 	pendingOp := "" // "||", "flag?", ... waiting for its "("
 	for _, t := range toks {
 		top := stack[len(stack)-1]
-		switch {
-		case t == "(":
+		if t == "(" {
 			op := pendingOp
 			if op == "" {
 				op = "all"
@@ -228,6 +227,12 @@ func parseDepSpec(s string, leaf func(*depNode)) *depNode {
 			stack = append(stack, g)
 			pendingOp = ""
 			continue
+		}
+		if pendingOp != "" {
+			top.Children = append(top.Children, &depNode{Value: pendingOp, Error: "operator not followed by ("})
+			pendingOp = ""
+		}
+		switch {
 		case t == ")":
 			if len(stack) == 1 {
 				top.Children = append(top.Children, &depNode{Value: t, Error: "unbalanced )"})
@@ -235,21 +240,13 @@ func parseDepSpec(s string, leaf func(*depNode)) *depNode {
 				stack = stack[:len(stack)-1]
 			}
 		case t == "||" || t == "^^" || t == "??" || (strings.HasSuffix(t, "?") && len(t) > 1):
-			if pendingOp != "" {
-				top.Children = append(top.Children, &depNode{Value: pendingOp, Error: "operator not followed by ("})
-			}
 			pendingOp = t
-			continue
 		default:
 			n := &depNode{Value: t}
 			if leaf != nil && t != "->" {
 				leaf(n)
 			}
 			top.Children = append(top.Children, n)
-		}
-		if pendingOp != "" {
-			top.Children = append(top.Children, &depNode{Value: pendingOp, Error: "operator not followed by ("})
-			pendingOp = ""
 		}
 	}
 	if pendingOp != "" {

@@ -1,0 +1,3 @@
+EAPI=7
+DESCRIPTION="Plain fixture"
+SLOT="2"
