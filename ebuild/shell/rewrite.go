@@ -155,3 +155,21 @@ func flagOf(a *syntax.Assign) (string, bool) {
 	}
 	return s, true
 }
+
+// SourceBody returns the statements of f as one function body that keeps
+// BASH_SOURCE pointing at f while it runs, as if f were sourced from the
+// function named caller.
+func SourceBody(f *File, caller string) *syntax.Stmt {
+	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: f.AST.Stmts}}
+	instrument(body, "source", f.Name)
+	if b, ok := body.Cmd.(*syntax.Block); ok && len(b.Stmts) > 0 {
+		if d, ok := b.Stmts[0].Cmd.(*syntax.DeclClause); ok {
+			// FUNCNAME is ( source caller ... ) while a file is sourced.
+			d.Args[1] = stackAssign("FUNCNAME", "source")
+			d.Args[1].Array.Elems = append(d.Args[1].Array.Elems[:1:1],
+				&syntax.ArrayElem{Value: word(&syntax.SglQuoted{Value: caller})},
+				d.Args[1].Array.Elems[1])
+		}
+	}
+	return body
+}

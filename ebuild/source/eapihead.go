@@ -16,22 +16,30 @@ var eapiLine = regexp.MustCompile(`^[ \t]*EAPI=(['"]?)([A-Za-z0-9+_.-]*)(['"]?)[
 // before sourcing it: the first line that is neither blank nor a comment
 // must be the EAPI assignment; otherwise the EAPI is "0".
 func ParseEAPIHead(r io.Reader) (string, error) {
+	name, _, err := parseEAPIHead(r)
+	return name, err
+}
+
+// parseEAPIHead also returns the line the EAPI was read from (0 if none).
+func parseEAPIHead(r io.Reader) (string, int, error) {
 	sc := bufio.NewScanner(r)
+	n := 0
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		trimmed := strings.TrimLeft(line, " \t")
+		n++
+		trimmed := strings.TrimLeft(line, " \t\r\v\f")
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
 		}
 		m := eapiLine.FindStringSubmatch(line)
 		if m == nil || m[1] != m[3] {
-			return "0", nil
+			return "0", n, nil
 		}
-		return m[2], nil
+		return m[2], n, nil
 	}
 	if err := sc.Err(); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return "0", nil
+	return "0", 0, nil
 }

@@ -1,16 +1,469 @@
 package source
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"buckos.dev/buckos/eapi"
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/sandbox"
+	"buckos.dev/buckos/ebuild/shell"
 )
 
-type fileCache struct{}
+// portageAccumulated are the variables Portage's inherit saves, unsets and
+// accumulates for every EAPI; PROPERTIES and RESTRICT join them when the
+// EAPI accumulates them.
+var portageAccumulated = []string{"IUSE", "REQUIRED_USE", "DEPEND", "RDEPEND", "PDEPEND", "BDEPEND", "IDEPEND"}
 
-func newFileCache() *fileCache { return &fileCache{} }
+// cacheKeys are the md5-cache keys, in Portage's (sorted) order.
+var cacheKeys = []string{
+	"BDEPEND", "DEFINED_PHASES", "DEPEND", "DESCRIPTION", "EAPI", "HOMEPAGE",
+	"IDEPEND", "INHERIT", "IUSE", "KEYWORDS", "LICENSE", "PDEPEND",
+	"PROPERTIES", "RDEPEND", "REQUIRED_USE", "RESTRICT", "SLOT", "SRC_URI",
+}
 
-func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (*ebuild.Metadata, error) {
-	return nil, &Error{File: ref.Path, Msg: "evaluation not implemented yet", Err: errors.ErrUnsupported}
+// phases are Portage's valid phase functions, ordered by the name without
+// their pkg_/src_ prefix (the order DEFINED_PHASES is written in).
+var phases = []string{
+	"src_compile", "pkg_config", "src_configure", "pkg_info", "src_install",
+	"pkg_nofetch", "pkg_postinst", "pkg_postrm", "pkg_preinst", "src_prepare",
+	"pkg_prerm", "pkg_pretend", "pkg_setup", "src_test", "src_unpack",
+}
+
+const (
+	maxFuncDepth = 1000 // nested shell function calls
+	maxNesting   = 100  // nested eval and source
+)
+
+// run is the state of one evaluation.
+type run struct {
+	e    *Evaluator
+	ref  ebuild.Ref
+	api  *eapi.EAPI
+	r    *interp.Runner
+	sb   *sandbox.Sandbox
+	file *shell.File // the ebuild
+
+	warnings []string
+	failure  error // first fatal error, reported whatever the interpreter does with it
+
+	depth       int
+	exportFuncs map[int][]string
+	accum       map[string]*string // E_* values
+	inherited   []string
+	eclasses    []ebuild.Eclass
+	explicit    []string
+	loaded      []*eclassFile
+	nesting     int
+	nonfatal    int
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Metadata, err error) {
+	src, err := os.ReadFile(ref.Path)
+	if err != nil {
+		return nil, &Error{File: ref.Path, Msg: "cannot read ebuild", Err: err}
+	}
+	head, headLine, err := parseEAPIHead(bytes.NewReader(src))
+	if err != nil {
+		return nil, &Error{File: ref.Path, Msg: "cannot read EAPI", Err: err}
+	}
+	api, err := eapi.Get(head)
+	if err != nil {
+		return nil, &Error{File: ref.Path, Line: headLine, Msg: err.Error(), Err: err}
+	}
+	f, err := shell.Parse(src, ref.Path)
+	if err != nil {
+		return nil, parseError(ref.Path, err)
+	}
+	sum := md5.Sum(src)
+
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
+	defer cancel()
+
+	st := &run{
+		e: e, ref: ref, api: api, file: f,
+		exportFuncs: map[int][]string{},
+		accum:       map[string]*string{},
+	}
+	st.warnings = append(st.warnings, f.Warnings...)
+	defer func() {
+		if p := recover(); p != nil {
+			md = nil
+			err = &Error{File: ref.Path, Msg: fmt.Sprintf("interpreter panic: %v", p), Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	if err := st.source(ctx); err != nil {
+		return nil, err
+	}
+	md, err = st.dump()
+	if err != nil {
+		return nil, err
+	}
+	md.MD5 = hex.EncodeToString(sum[:])
+	return md, nil
+}
+
+func parseError(file string, err error) error {
+	var perr syntax.ParseError
+	if errors.As(err, &perr) {
+		return &Error{File: file, Line: int(perr.Pos.Line()), Msg: "parse error: " + perr.Text, Err: err}
+	}
+	return &Error{File: file, Msg: "parse error", Err: err}
+}
+
+// environment returns the PMS variables set before sourcing.
+func (st *run) environment() []string {
+	ref := st.ref
+	pv, pr := ref.PVR, "r0"
+	if i := strings.LastIndex(ref.PVR, "-r"); i > 0 {
+		if _, err := strconv.Atoi(ref.PVR[i+2:]); err == nil {
+			pv, pr = ref.PVR[:i], ref.PVR[i+2:]
+			pr = "r" + pr
+		}
+	}
+	p := ref.PN + "-" + pv
+	build := "/var/tmp/portage/" + ref.Category + "/" + ref.PF()
+	env := []string{
+		"P=" + p, "PN=" + ref.PN, "PV=" + pv, "PR=" + pr, "PVR=" + ref.PVR, "PF=" + ref.PF(),
+		"CATEGORY=" + ref.Category,
+		"EBUILD=" + ref.Path,
+		"EBUILD_PHASE=depend",
+		"FILESDIR=" + filepath.Join(filepath.Dir(ref.Path), "files"),
+		"DISTDIR=" + build + "/distdir",
+		"PORTAGE_BUILDDIR=" + build,
+		"WORKDIR=" + build + "/work",
+		"T=" + build + "/temp",
+		"TMPDIR=" + build + "/temp",
+		"HOME=" + build + "/homedir",
+		"S=" + build + "/work/" + p,
+		"EPREFIX=",
+		"PATH=/dev/null",
+		"LC_ALL=C",
+		"IFS= \t\n",
+		"ECLASS_DEPTH=0",
+		"BASH_VERSION=5.3.0(1)-release",
+	}
+	if st.api.Name == "6" && len(st.e.opts.EclassDirs) > 0 {
+		dir := st.e.opts.EclassDirs[len(st.e.opts.EclassDirs)-1]
+		env = append(env, "PORTDIR="+filepath.Dir(dir), "ECLASSDIR="+dir)
+	}
+	return env
+}
+
+// source runs the ebuild's global scope.
+func (st *run) source(ctx context.Context) error {
+	roots := append([]string{filepath.Dir(filepath.Dir(filepath.Dir(st.ref.Path)))}, st.e.opts.EclassDirs...)
+	for _, d := range st.e.opts.EclassDirs {
+		roots = append(roots, filepath.Dir(d))
+	}
+	st.sb = sandbox.New(sandbox.Config{
+		ReadRoots: roots,
+		MaxSteps:  st.e.opts.MaxSteps,
+		Warn:      func(msg string) { st.warnings = append(st.warnings, msg) },
+		Where:     st.where,
+	})
+	opts := []interp.RunnerOption{
+		interp.Env(expand.ListEnviron(st.environment()...)),
+		interp.Dir("/"),
+		interp.StdIO(nil, io.Discard, io.Discard),
+		interp.CallHandler(st.call),
+	}
+	opts = append(opts, st.sb.Options(st.helpers)...)
+	r, err := interp.New(opts...)
+	if err != nil {
+		return &Error{File: st.ref.Path, Msg: "cannot start interpreter", Err: err}
+	}
+	st.r = r
+	prelude, err := st.e.prelude()
+	if err != nil {
+		return &Error{File: "prelude", Msg: "cannot parse prelude", Err: err}
+	}
+	if err := r.Run(ctx, prelude.AST); err != nil {
+		return &Error{File: "prelude", Msg: "prelude failed", Err: err}
+	}
+	err = r.Run(ctx, st.file.AST)
+	if st.failure != nil {
+		return st.failure
+	}
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &Error{File: st.ref.Path, Msg: fmt.Sprintf("evaluation took longer than %s", st.e.opts.Timeout), Err: err}
+		}
+		if errors.Is(err, context.Canceled) {
+			return &Error{File: st.ref.Path, Msg: "evaluation cancelled", Err: err}
+		}
+		if r.Exited() {
+			return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: exit called", Err: err}
+		}
+		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: " + err.Error(), Err: err}
+	}
+	if r.Exited() {
+		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: exit called"}
+	}
+	return nil
+}
+
+// fail records the first fatal error and returns it for the interpreter.
+func (st *run) fail(ctx context.Context, msg string, cause error) error {
+	err := &Error{Msg: msg, Err: cause}
+	err.File, err.Line = st.position(ctx)
+	if st.failure == nil {
+		st.failure = err
+	}
+	return err
+}
+
+// position names the file and line the current command comes from.
+func (st *run) position(ctx context.Context) (string, int) {
+	hc := interp.HandlerCtx(ctx)
+	file := st.ref.Path
+	if v := hc.Env.Get("BASH_SOURCE"); v.IsSet() && v.String() != "" {
+		file = v.String()
+	}
+	line := 0
+	if hc.Pos.IsValid() {
+		line = int(hc.Pos.Line())
+	}
+	return file, line
+}
+
+// where names the current eclass or package, like Portage's QA notices.
+func (st *run) where(ctx context.Context) string {
+	if st.depth > 0 {
+		return "eclass " + interp.HandlerCtx(ctx).Env.Get("ECLASS").String()
+	}
+	return st.ref.CPF()
+}
+
+// call runs before every simple command: it counts steps, rewrites what
+// mvdan lacks and bounds recursion.
+func (st *run) call(ctx context.Context, args []string) ([]string, error) {
+	if err := st.sb.Step(ctx); err != nil {
+		return nil, st.fail(ctx, err.Error(), err)
+	}
+	args = shell.RewriteCall(args)
+	switch args[0] {
+	case "eval", "source", ".":
+		return append([]string{nestCommand}, args...), nil
+	}
+	if st.r.Funcs[args[0]] != nil {
+		if n := len(interp.HandlerCtx(ctx).Env.Get("FUNCNAME").List); n >= maxFuncDepth {
+			return nil, st.fail(ctx, fmt.Sprintf("function nesting deeper than %d (infinite recursion?)", maxFuncDepth), sandbox.ErrBudget)
+		}
+	}
+	return args, nil
+}
+
+// eval runs code in the caller's scope.
+func eval(ctx context.Context, code string) error {
+	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", code})
+}
+
+// getStr reads a variable the way "${NAME}" does.
+func getStr(env expand.Environ, name string) (string, bool) {
+	v := env.Get(name)
+	if !v.IsSet() {
+		return "", false
+	}
+	_, v = v.Resolve(env)
+	if v.Kind == expand.Associative {
+		return v.Map["0"], true
+	}
+	return v.String(), true
+}
+
+// collapse is what Portage's `$(echo ${VAR})` with globbing off does to a
+// value: split on IFS whitespace, join with single spaces; echo swallows
+// leading option words.
+func collapse(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
+	for len(fields) > 0 && isEchoOption(fields[0]) {
+		fields = fields[1:]
+	}
+	return strings.Join(fields, " ")
+}
+
+func isEchoOption(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c != 'n' && c != 'e' && c != 'E' {
+			return false
+		}
+	}
+	return true
+}
+
+// dump computes the metadata after sourcing.
+func (st *run) dump() (*ebuild.Metadata, error) {
+	env := st.r.Vars
+	get := func(name string) (string, bool) {
+		v, ok := env[name]
+		if !ok || !v.IsSet() {
+			return "", false
+		}
+		_, v = v.Resolve(mapEnv(env))
+		if v.Kind == expand.Associative {
+			return v.Map["0"], true
+		}
+		return v.String(), true
+	}
+	eapiVal, ok := get("EAPI")
+	if !ok {
+		eapiVal = "0"
+	}
+	if eapiVal != st.api.Name {
+		return nil, &Error{File: st.ref.Path, Msg: fmt.Sprintf("EAPI %q set by the ebuild differs from the EAPI %q parsed from its head", eapiVal, st.api.Name)}
+	}
+	vals := map[string]string{}
+	for _, k := range cacheKeys {
+		if v, ok := get(k); ok {
+			vals[k] = v
+		}
+	}
+	accumulated := slices.Clone(portageAccumulated)
+	if st.api.Accumulates("PROPERTIES") {
+		accumulated = append(accumulated, "PROPERTIES")
+	}
+	if st.api.Accumulates("RESTRICT") {
+		accumulated = append(accumulated, "RESTRICT")
+	}
+	for _, k := range accumulated {
+		if e := st.accum[k]; e != nil {
+			if vals[k] != "" {
+				vals[k] += " "
+			}
+			vals[k] += *e
+		}
+	}
+	for _, k := range []string{"BDEPEND", "IDEPEND"} {
+		if !st.api.HasKey(k) {
+			delete(vals, k)
+		}
+	}
+	var defined []string
+	for _, ph := range phases {
+		if st.r.Funcs[ph] != nil {
+			defined = append(defined, strings.TrimPrefix(strings.TrimPrefix(ph, "pkg_"), "src_"))
+		}
+	}
+	vals["DEFINED_PHASES"] = "-"
+	if len(defined) > 0 {
+		vals["DEFINED_PHASES"] = strings.Join(defined, " ")
+	}
+	vals["INHERIT"] = strings.Join(st.explicit, " ")
+	vals["EAPI"] = eapiVal
+
+	md := &ebuild.Metadata{
+		Ref:      st.ref,
+		Raw:      map[string]string{},
+		Eclasses: st.eclasses,
+		Vars:     map[string]ebuild.Var{},
+		Funcs:    map[string]ebuild.Func{},
+		Warnings: st.warnings,
+	}
+	for k, v := range vals {
+		if c := collapse(v); c != "" {
+			md.Raw[k] = c
+		}
+	}
+	for name, v := range env {
+		if !v.IsSet() || internalVar(name) {
+			continue
+		}
+		md.Vars[name] = toVar(v)
+	}
+	for _, k := range accumulated {
+		if v, ok := vals[k]; ok {
+			md.Vars[k] = ebuild.Var{Kind: ebuild.KindString, Str: v}
+		}
+	}
+	for name, body := range st.r.Funcs {
+		fn, file, ok := st.funcSource(body)
+		if !ok {
+			continue
+		}
+		md.Funcs[name] = ebuild.Func{Name: name, Source: fn.Source, File: file, Line: fn.Line}
+	}
+	return md, nil
+}
+
+// funcSource finds where a function body was declared; prelude functions
+// are not reported.
+func (st *run) funcSource(body *syntax.Stmt) (shell.Func, string, bool) {
+	if fn, ok := st.file.Funcs[body]; ok {
+		return fn, st.file.Name, true
+	}
+	for _, ec := range st.loaded {
+		if fn, ok := ec.file.Funcs[body]; ok {
+			return fn, ec.path, true
+		}
+	}
+	if fn, ok := st.e.stubSource(body); ok {
+		return fn, "EXPORT_FUNCTIONS", true
+	}
+	return shell.Func{}, "", false
+}
+
+func internalVar(name string) bool {
+	if strings.HasPrefix(name, "__buckos") {
+		return true
+	}
+	switch name {
+	case "FUNCNAME", "BASH_SOURCE", "BASH_VERSINFO", "BASH_VERSION", "PATH", "IFS", "LC_ALL",
+		"OPTIND", "PWD", "OLDPWD", "HOME", "TMPDIR", "PPID", "UID", "EUID", "GID", "RANDOM", "SRANDOM",
+		"ECLASS_DEPTH", "ECLASS", "INHERITED", "PORTAGE_BUILDDIR", "EBUILD", "EBUILD_PHASE", "DIRSTACK", "BASH_REMATCH", "SHELLOPTS", "BASHOPTS":
+		return true
+	}
+	return false
+}
+
+func toVar(v expand.Variable) ebuild.Var {
+	switch v.Kind {
+	case expand.Indexed:
+		return ebuild.Var{Kind: ebuild.KindIndexed, List: slices.Clone(v.List)}
+	case expand.Associative:
+		m := make(map[string]string, len(v.Map))
+		for k, x := range v.Map {
+			m[k] = x
+		}
+		return ebuild.Var{Kind: ebuild.KindAssoc, Assoc: m}
+	default:
+		return ebuild.Var{Kind: ebuild.KindString, Str: v.Str}
+	}
+}
+
+// mapEnv lets a variable map resolve name references.
+type mapEnv map[string]expand.Variable
+
+func (m mapEnv) Get(name string) expand.Variable { return m[name] }
+
+func (m mapEnv) Each(f func(string, expand.Variable) bool) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !f(k, m[k]) {
+			return
+		}
+	}
 }

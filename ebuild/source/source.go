@@ -7,9 +7,11 @@ package source
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/shell"
 )
 
 // Options configures an Evaluator.
@@ -32,8 +34,12 @@ const (
 // is parsed once and its syntax tree is shared, read-only, by every
 // evaluation; each evaluation has its own interpreter.
 type Evaluator struct {
-	opts    Options
+	opts     Options
 	eclasses *fileCache
+
+	preludeOnce sync.Once
+	preludeFile *shell.File
+	preludeErr  error
 }
 
 // New returns an Evaluator for opts.
@@ -44,7 +50,7 @@ func New(opts Options) *Evaluator {
 	if opts.MaxSteps <= 0 {
 		opts.MaxSteps = defaultMaxSteps
 	}
-	return &Evaluator{opts: opts, eclasses: newFileCache()}
+	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs)}
 }
 
 // Evaluate sources the ebuild ref names and returns its metadata. Every

@@ -1,0 +1,123 @@
+package source
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"buckos.dev/buckos/ebuild/shell"
+)
+
+// eclassFile is one parsed eclass, shared read-only between evaluations.
+type eclassFile struct {
+	name string
+	path string
+	md5  string
+	file *shell.File
+	// body is the whole eclass as a function body, so that sourcing it runs
+	// in a function scope exactly like Portage's inherit sources it.
+	body *syntax.Stmt
+}
+
+type cacheEntry struct {
+	once sync.Once
+	ec   *eclassFile
+	err  error
+}
+
+// fileCache parses each eclass once and remembers where each eclass name
+// was found.
+type fileCache struct {
+	dirs   []string
+	mu     sync.Mutex
+	byPath map[string]*cacheEntry
+	found  map[string]string      // eclass name -> path ("" when absent)
+	stubs  map[string]*shell.File // EXPORT_FUNCTIONS stub "phase\x00impl" -> parsed stub
+}
+
+func newFileCache(dirs []string) *fileCache {
+	return &fileCache{
+		dirs:   dirs,
+		byPath: map[string]*cacheEntry{},
+		found:  map[string]string{},
+		stubs:  map[string]*shell.File{},
+	}
+}
+
+// locate returns the path of name.eclass in the first eclass directory
+// that has it, or "".
+func (c *fileCache) locate(name string) string {
+	c.mu.Lock()
+	p, ok := c.found[name]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = ""
+	for _, d := range c.dirs {
+		cand := filepath.Join(d, name+".eclass")
+		if st, err := os.Stat(cand); err == nil && st.Mode().IsRegular() {
+			p = cand
+			break
+		}
+	}
+	c.mu.Lock()
+	c.found[name] = p
+	c.mu.Unlock()
+	return p
+}
+
+// load parses the eclass at path once.
+func (c *fileCache) load(name, path string) (*eclassFile, error) {
+	c.mu.Lock()
+	ent, ok := c.byPath[path]
+	if !ok {
+		ent = &cacheEntry{}
+		c.byPath[path] = ent
+	}
+	c.mu.Unlock()
+	ent.once.Do(func() {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			ent.err = err
+			return
+		}
+		sum := md5.Sum(src)
+		f, err := shell.Parse(src, path)
+		if err != nil {
+			ent.err = err
+			return
+		}
+		ent.ec = &eclassFile{
+			name: name,
+			path: path,
+			md5:  hex.EncodeToString(sum[:]),
+			file: f,
+			body: shell.SourceBody(f, "inherit"),
+		}
+	})
+	return ent.ec, ent.err
+}
+
+// stub returns the parsed function `phase() { impl "$@" ; }` that
+// EXPORT_FUNCTIONS defines.
+func (c *fileCache) stub(phase, impl string) (*shell.File, error) {
+	key := phase + "\x00" + impl
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.stubs[key]; ok {
+		return f, nil
+	}
+	src := fmt.Sprintf("%s() { %s \"$@\" ; }\n", phase, impl)
+	f, err := shell.Parse([]byte(src), "EXPORT_FUNCTIONS")
+	if err != nil {
+		return nil, err
+	}
+	c.stubs[key] = f
+	return f, nil
+}

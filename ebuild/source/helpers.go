@@ -1,0 +1,313 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/shell"
+)
+
+const (
+	nestCommand    = "__buckos_nest"
+	bannedCommand  = "__buckos_banned"
+	externalCmd    = "__buckos_external"
+	sourceFailed   = "__buckos_inherit_failed"
+	sourceFuncName = "__buckos_source_"
+)
+
+// globalBanned are the helpers Portage replaces by functions that die in
+// the depend phase (bin/ebuild.sh).
+var globalBanned = []string{
+	"diropts", "docompress", "dostrip", "exeopts", "get_KV", "insopts",
+	"KV_major", "KV_micro", "KV_minor", "KV_to_int", "libopts",
+	"register_die_hook", "register_success_hook", "__strip_duplicate_slashes",
+	"use", "useq", "usev", "use_with", "use_enable", "usex", "in_iuse", "get_libdir",
+	"best_version", "has_version", "portageq",
+}
+
+// preludeSource defines, as shell functions like Portage does, the
+// helpers that must die in global scope, and the bash version variables.
+func preludeSource() string {
+	var b strings.Builder
+	for _, name := range globalBanned {
+		fmt.Fprintf(&b, "%s() { %s %s; }\n", name, bannedCommand, name)
+	}
+	for _, name := range []string{"addread", "addwrite", "adddeny", "addpredict"} {
+		fmt.Fprintf(&b, "%s() { %s %s; }\n", name, externalCmd, name)
+	}
+	b.WriteString("BASH_VERSINFO=(5 3 0 1 release x86_64-pc-linux-gnu)\n")
+	return b.String()
+}
+
+func (e *Evaluator) prelude() (*shell.File, error) {
+	e.preludeOnce.Do(func() {
+		e.preludeFile, e.preludeErr = shell.Parse([]byte(preludeSource()), "prelude")
+	})
+	return e.preludeFile, e.preludeErr
+}
+
+func (e *Evaluator) stubSource(body *syntax.Stmt) (shell.Func, bool) {
+	e.eclasses.mu.Lock()
+	defer e.eclasses.mu.Unlock()
+	for _, f := range e.eclasses.stubs {
+		if fn, ok := f.Funcs[body]; ok {
+			return fn, true
+		}
+	}
+	return shell.Func{}, false
+}
+
+// helpers is the exec middleware implementing the package-manager
+// commands available in global scope.
+func (st *run) helpers(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+	return func(ctx context.Context, args []string) error {
+		err := st.helper(ctx, args, next)
+		if err == nil {
+			return nil
+		}
+		if _, ok := interp.IsExitStatus(err); ok {
+			return err
+		}
+		var e *Error
+		if errors.As(err, &e) || st.failure != nil {
+			return err
+		}
+		return st.fail(ctx, err.Error(), err)
+	}
+}
+
+func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandlerFunc) error {
+	hc := interp.HandlerCtx(ctx)
+	name := args[0]
+	if st.api.IsBanned(name) {
+		return st.fail(ctx, fmt.Sprintf("%s is banned in EAPI %s", name, st.api.Name), nil)
+	}
+	switch name {
+	case "inherit":
+		return st.inherit(ctx, args[1:])
+	case "EXPORT_FUNCTIONS":
+		if st.depth == 0 {
+			return st.fail(ctx, "die: EXPORT_FUNCTIONS without a defined ECLASS", nil)
+		}
+		st.exportFuncs[st.depth] = append(st.exportFuncs[st.depth], args[1:]...)
+		return nil
+	case "die":
+		a := args[1:]
+		if len(a) > 0 && a[0] == "-n" {
+			a = a[1:]
+			if st.nonfatal > 0 {
+				return interp.ExitStatus(1)
+			}
+		}
+		return st.fail(ctx, "die: "+strings.Join(a, " "), nil)
+	case "assert":
+		return nil
+	case "nonfatal":
+		if len(args) < 2 {
+			return st.fail(ctx, "die: nonfatal: no command", nil)
+		}
+		st.nonfatal++
+		defer func() { st.nonfatal-- }()
+		return eval(ctx, quoteArgs(args[1:]))
+	case "einfo", "einfon", "elog", "ebegin", "debug-print", "debug-print-function", "debug-print-section":
+		return nil
+	case "ewarn", "eerror", "eqawarn":
+		file, line := st.position(ctx)
+		st.warnings = append(st.warnings, fmt.Sprintf("%s:%d: %s: %s", file, line, name, strings.Join(args[1:], " ")))
+		return nil
+	case "eend":
+		if len(args) > 1 {
+			if n, err := strconv.Atoi(args[1]); err == nil && n != 0 {
+				return interp.ExitStatus(uint8(n))
+			}
+		}
+		return nil
+	case "has", "hasq", "hasv", "contains_word":
+		found := false
+		if name == "contains_word" {
+			if len(args) > 2 {
+				found = slices.Contains(strings.Fields(args[2]), args[1])
+			}
+		} else if len(args) > 1 {
+			found = slices.Contains(args[2:], args[1])
+		}
+		if !found {
+			return interp.ExitStatus(1)
+		}
+		if name == "hasv" {
+			fmt.Fprintln(hc.Stdout, args[1])
+		}
+		return nil
+	case "ver_cut", "ver_rs", "ver_test":
+		if st.api.Name == "6" {
+			break
+		}
+		return st.version(ctx, args)
+	case shell.PrintfVCommand:
+		return shell.PrintfV(ctx, args)
+	case shell.DeclareFCommand:
+		return shell.DeclareF(st.r.Funcs, hc.Stdout, args)
+	case shell.UnparsedCommand:
+		return st.fail(ctx, "function body could not be parsed and was called in global scope: "+strings.Join(args[1:], " "), nil)
+	case nestCommand:
+		st.nesting++
+		defer func() { st.nesting-- }()
+		if st.nesting > maxNesting {
+			return st.fail(ctx, fmt.Sprintf("eval/source nesting deeper than %d", maxNesting), nil)
+		}
+		return hc.Builtin(ctx, args[1:])
+	case bannedCommand:
+		return st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", strings.Join(args[1:], " ")), nil)
+	case externalCmd:
+		return st.fail(ctx, "die: External commands disallowed while sourcing ebuild: "+strings.Join(args[1:], " "), nil)
+	case sourceFailed:
+		return st.fail(ctx, fmt.Sprintf("die: died sourcing %s in inherit()", strings.Join(args[1:], " ")), nil)
+	case "__buckos_step":
+		if err := st.sb.Step(ctx); err != nil {
+			return st.fail(ctx, err.Error(), err)
+		}
+		if hc.LastExitStatus != 0 {
+			return interp.ExitStatus(uint8(hc.LastExitStatus))
+		}
+		return nil
+	}
+	return next(ctx, args)
+}
+
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = shell.Quote(a)
+	}
+	return strings.Join(q, " ")
+}
+
+// inherit is Portage's inherit: source each eclass with the accumulated
+// variables saved and unset, collect what the eclass set, apply its
+// EXPORT_FUNCTIONS and record it in INHERITED (and INHERIT at depth 1).
+func (st *run) inherit(ctx context.Context, names []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if st.depth > 0 && len(st.exportFuncs[st.depth]) > 0 {
+		ecl, _ := getStr(hc.Env, "ECLASS")
+		st.warnings = append(st.warnings, fmt.Sprintf("QA Notice: EXPORT_FUNCTIONS is called before inherit in %s.eclass.", ecl))
+	}
+	st.depth++
+	oldEclass, hadEclass := getStr(hc.Env, "ECLASS")
+	if err := eval(ctx, "ECLASS_DEPTH="+strconv.Itoa(st.depth)); err != nil {
+		return err
+	}
+	vars := slices.Clone(portageAccumulated)
+	if st.api.Accumulates("PROPERTIES") {
+		vars = append(vars, "PROPERTIES", "RESTRICT")
+	}
+	for _, arg := range names {
+		if arg == "" {
+			break
+		}
+		name := path.Base(arg)
+		if i := strings.LastIndexByte(arg, '/'); i >= 0 {
+			name = arg[i+1:]
+		}
+		st.exportFuncs[st.depth] = nil
+		loc := st.e.eclasses.locate(name)
+		if loc == "" {
+			return st.fail(ctx, fmt.Sprintf("die: %s.eclass could not be found by inherit()", arg), nil)
+		}
+		ec, err := st.e.eclasses.load(name, loc)
+		if err != nil {
+			perr := parseError(loc, err)
+			if st.failure == nil {
+				st.failure = perr
+			}
+			return perr
+		}
+		if !slices.Contains(st.loaded, ec) {
+			st.loaded = append(st.loaded, ec)
+			st.warnings = append(st.warnings, ec.file.Warnings...)
+		}
+		type saved struct {
+			val string
+			set bool
+		}
+		save := make([]saved, len(vars))
+		for i, v := range vars {
+			save[i].val, save[i].set = getStr(hc.Env, v)
+		}
+		var pre strings.Builder
+		pre.WriteString("ECLASS=" + shell.Quote(name) + "; export ECLASS; unset")
+		for _, v := range vars {
+			pre.WriteString(" " + v)
+		}
+		if err := eval(ctx, pre.String()); err != nil {
+			return err
+		}
+		fn := sourceFuncName + strconv.Itoa(st.depth)
+		st.r.Funcs[fn] = ec.body
+		err = eval(ctx, fn+" || "+sourceFailed+" "+shell.Quote(loc))
+		delete(st.r.Funcs, fn)
+		if err != nil {
+			return err
+		}
+		var post strings.Builder
+		for i, v := range vars {
+			if val, set := getStr(hc.Env, v); set {
+				if e := st.accum[v]; e != nil {
+					if *e != "" {
+						*e += " "
+					}
+					*e += val
+				} else {
+					s := val
+					st.accum[v] = &s
+				}
+			}
+			if save[i].set {
+				fmt.Fprintf(&post, "%s=%s; ", v, shell.Quote(save[i].val))
+			} else {
+				fmt.Fprintf(&post, "unset %s; ", v)
+			}
+		}
+		for _, ph := range st.exportFuncs[st.depth] {
+			impl := name + "_" + ph
+			if st.r.Funcs[impl] == nil {
+				return st.fail(ctx, fmt.Sprintf("die: EXPORT_FUNCTIONS: %s is not defined", impl), nil)
+			}
+			stub, err := st.e.eclasses.stub(ph, impl)
+			if err != nil {
+				return st.fail(ctx, "cannot define EXPORT_FUNCTIONS stub", err)
+			}
+			for body := range stub.Funcs {
+				st.r.Funcs[ph] = body
+			}
+		}
+		st.exportFuncs[st.depth] = nil
+		if !slices.Contains(st.inherited, arg) {
+			st.inherited = append(st.inherited, arg)
+			st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
+			fmt.Fprintf(&post, "INHERITED+=%s; export INHERITED; ", shell.Quote(" "+arg))
+		}
+		if st.depth == 1 {
+			st.explicit = append(st.explicit, arg)
+		}
+		if err := eval(ctx, post.String()); err != nil {
+			return err
+		}
+	}
+	st.depth--
+	restore := "ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; "
+	if hadEclass {
+		restore += "ECLASS=" + shell.Quote(oldEclass)
+	} else {
+		restore += "unset ECLASS"
+	}
+	return eval(ctx, restore)
+}
