@@ -336,9 +336,6 @@ func defaultOutputs(dep *Dependency, sub string) ([]*Artifact, error) {
 		return nil, fmt.Errorf("%s has no DefaultInfo", dep.label)
 	}
 	var out []*Artifact
-	if a, ok := di.Field("default_output").(*Artifact); ok {
-		out = append(out, a)
-	}
 	if l, ok := di.Field("default_outputs").(*starlark.List); ok {
 		for i := 0; i < l.Len(); i++ {
 			out = append(out, l.Index(i).(*Artifact))

@@ -3,10 +3,10 @@ package model
 import (
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
-	"os"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -53,6 +53,20 @@ func checkDefaultInfo(_ *starlark.Thread, f map[string]starlark.Value) error {
 			return fmt.Errorf("%s must hold artifacts, got %s", k, x.Type())
 		}
 		iter.Done()
+	}
+	// Buck2 normalises: default_outputs is always a list (holding
+	// default_output when that was given), other_outputs a list and
+	// sub_targets a dict.
+	if v := f["default_output"]; v != nil && v != starlark.None {
+		f["default_outputs"] = starlark.NewList([]starlark.Value{v})
+	}
+	for _, k := range []string{"default_outputs", "other_outputs"} {
+		if v := f[k]; v == nil || v == starlark.None {
+			f[k] = starlark.NewList(nil)
+		}
+	}
+	if v := f["sub_targets"]; v == nil || v == starlark.None {
+		f["sub_targets"] = starlark.NewDict(0)
 	}
 	if v := f["sub_targets"]; v != nil && v != starlark.None {
 		d, ok := v.(*starlark.Dict)

@@ -45,8 +45,12 @@ func (s *Select) String() string {
 	}
 	return strings.Join(parts, " + ")
 }
-func (s *Select) Type() string          { return "selector" }
-func (s *Select) Freeze()               { for _, p := range s.parts { freezePart(p) } }
+func (s *Select) Type() string { return "selector" }
+func (s *Select) Freeze() {
+	for _, p := range s.parts {
+		freezePart(p)
+	}
+}
 func (s *Select) Truth() starlark.Bool  { return true }
 func (s *Select) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: selector") }
 

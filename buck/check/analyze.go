@@ -1,0 +1,271 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"buckos.dev/buckos/buck/model"
+	"go.starlark.net/starlark"
+)
+
+// node is one target analysed for one target platform ("" when none).
+type node struct {
+	label    model.Label
+	platform string
+}
+
+type state int
+
+const (
+	unvisited state = iota
+	visiting
+	done
+)
+
+// analyzer runs rule implementations in dependency order, detecting
+// cycles, and resolves select() against target platforms.
+type analyzer struct {
+	w       *workspace
+	state   map[node]state
+	result  map[node]*model.Dependency // nil: failed (already reported)
+	stack   []node
+	cycles  map[string]bool
+	configs map[string]*platformConfig
+	spec    []detectorRule
+}
+
+// platformConfig is the constraint set of a platform, keyed by the label
+// of each constraint_setting.
+type platformConfig struct {
+	constraints map[string]string // setting label -> constraint_value label
+	err         error
+}
+
+// detectorRule is one "target:PATTERN->PLATFORM" of
+// [parser] target_platform_detector_spec.
+type detectorRule struct {
+	pattern  model.Pattern
+	platform model.Label
+}
+
+func (w *workspace) analyzeAll(ctx context.Context) {
+	a := &analyzer{w: w, state: map[node]state{}, result: map[node]*model.Dependency{}, cycles: map[string]bool{}, configs: map[string]*platformConfig{}}
+	a.spec = a.parseDetectorSpec()
+	for _, t := range w.order {
+		if ctx.Err() != nil {
+			return
+		}
+		p, err := a.platformOf(t)
+		if err != nil {
+			w.addDiag(t, fmt.Sprintf("%s: %v", t.Label, err))
+			continue
+		}
+		a.analyze(node{t.Label, p})
+	}
+}
+
+func (a *analyzer) parseDetectorSpec() []detectorRule {
+	root := a.w.in.Cells().RootCell()
+	v, ok := root.Config.Get("parser", "target_platform_detector_spec")
+	if !ok {
+		return nil
+	}
+	var out []detectorRule
+	for _, item := range strings.Fields(v) {
+		item = strings.TrimPrefix(item, "target:")
+		pat, plat, ok := strings.Cut(item, "->")
+		if !ok {
+			continue
+		}
+		cur := model.PackageID{Cell: root.Name}
+		p, err1 := model.ParsePattern(pat, cur, a.w.in.Cells())
+		l, err2 := model.ParseLabel(plat, cur, a.w.in.Cells())
+		if err1 != nil || err2 != nil {
+			a.w.diags = append(a.w.diags, model.Diagnostic{File: ".buckconfig", Msg: fmt.Sprintf("[parser] target_platform_detector_spec: cannot parse %q", item)})
+			continue
+		}
+		out = append(out, detectorRule{p, l})
+	}
+	return out
+}
+
+// platformOf is the target platform of a top-level target: its
+// default_target_platform, else the first matching detector rule, else none.
+func (a *analyzer) platformOf(t *model.Target) (string, error) {
+	for _, r := range t.Refs {
+		if r.Attr == "default_target_platform" {
+			return r.Label.String(), nil
+		}
+	}
+	for _, d := range a.spec {
+		if d.pattern.Matches(t.Label) {
+			return d.platform.String(), nil
+		}
+	}
+	return "", nil
+}
+
+// resolver resolves select() for one node's platform and gives analysis
+// the providers of analysed dependencies.
+type resolver struct {
+	a        *analyzer
+	platform string
+}
+
+func (r *resolver) Providers(l model.Label) (*model.Dependency, error) {
+	d := r.a.result[node{l.Target(), r.platform}]
+	if d == nil {
+		return nil, fmt.Errorf("dependency %s is not analysed", l)
+	}
+	return d, nil
+}
+
+func (r *resolver) Match(key model.Label) (bool, int, error) {
+	cfg := r.a.config(r.platform)
+	if cfg.err != nil {
+		return false, 0, cfg.err
+	}
+	info, err := r.a.unconfigured(key)
+	if err != nil {
+		return false, 0, err
+	}
+	if cv := info.Lookup(model.ConstraintValueInfo); cv != nil {
+		setting := cv.Field("setting").(*model.ProviderInstance).Field("label").String()
+		return cfg.constraints[setting] == key.String(), 1, nil
+	}
+	if ci := info.Lookup(model.ConfigurationInfo); ci != nil {
+		d := ci.Field("constraints").(*starlark.Dict)
+		for _, kv := range d.Items() {
+			setting, _ := starlark.AsString(kv[0])
+			want := kv[1].(*model.ProviderInstance).Field("label").String()
+			if cfg.constraints[setting] != want {
+				return false, 0, nil
+			}
+		}
+		if vd, ok := ci.Field("values").(*starlark.Dict); ok && vd.Len() > 0 {
+			return false, 0, fmt.Errorf("select key %s: config_setting values (buckconfig matching) are not modelled", key)
+		}
+		return true, d.Len(), nil
+	}
+	return false, 0, fmt.Errorf("select key %s is not a constraint_value or config_setting", key)
+}
+
+// unconfigured analyses a configuration target (constraint, config
+// setting, platform) without a platform.
+func (a *analyzer) unconfigured(l model.Label) (*model.Dependency, error) {
+	if _, ok := a.w.targets[l.Target()]; !ok {
+		return nil, fmt.Errorf("%s does not exist", l)
+	}
+	n := node{l.Target(), ""}
+	a.analyze(n)
+	if d := a.result[n]; d != nil {
+		return d, nil
+	}
+	return nil, fmt.Errorf("%s failed to analyse", l)
+}
+
+func (a *analyzer) config(platform string) *platformConfig {
+	if c, ok := a.configs[platform]; ok {
+		return c
+	}
+	c := &platformConfig{constraints: map[string]string{}}
+	a.configs[platform] = c
+	if platform == "" {
+		return c
+	}
+	l, err := model.ParseLabel(platform, model.PackageID{}, a.w.in.Cells())
+	if err != nil {
+		c.err = err
+		return c
+	}
+	d, err := a.unconfigured(l)
+	if err != nil {
+		c.err = fmt.Errorf("target platform: %w", err)
+		return c
+	}
+	pi := d.Lookup(model.PlatformInfo)
+	if pi == nil {
+		c.err = fmt.Errorf("target platform %s does not provide PlatformInfo", platform)
+		return c
+	}
+	cons := pi.Field("configuration").(*model.ProviderInstance).Field("constraints").(*starlark.Dict)
+	for _, kv := range cons.Items() {
+		s, _ := starlark.AsString(kv[0])
+		c.constraints[s] = kv[1].(*model.ProviderInstance).Field("label").String()
+	}
+	return c
+}
+
+// analyze analyses n after its configured dependencies (depth first),
+// reporting a cycle with its full path.
+func (a *analyzer) analyze(n node) {
+	switch a.state[n] {
+	case done:
+		return
+	case visiting:
+		a.reportCycle(n)
+		return
+	}
+	t := a.w.targets[n.label]
+	if t == nil || a.w.broken[n.label] {
+		a.state[n] = done
+		return
+	}
+	a.state[n] = visiting
+	a.stack = append(a.stack, n)
+	defer func() {
+		a.stack = a.stack[:len(a.stack)-1]
+		a.state[n] = done
+	}()
+	r := &resolver{a: a, platform: n.platform}
+	refs, err := a.w.in.ConfiguredRefs(t, r)
+	if err != nil {
+		a.w.addDiag(t, fmt.Sprintf("%s: %v", t.Label, err))
+		return
+	}
+	ok := true
+	for _, ref := range refs {
+		dn := node{ref.Label.Target(), n.platform}
+		a.analyze(dn)
+		if a.result[dn] == nil {
+			ok = false
+		}
+	}
+	if !ok {
+		return // the failing dependency is reported
+	}
+	dep, err := a.w.in.Analyze(t, r)
+	if err != nil {
+		a.w.addDiag(t, fmt.Sprintf("analysis of %s (rule %s): %v", t.Label, t.RuleName(), err))
+		return
+	}
+	a.result[n] = dep
+}
+
+// reportCycle reports the cycle that closes at n once, starting at its
+// smallest label so the message is stable.
+func (a *analyzer) reportCycle(n node) {
+	i := len(a.stack) - 1
+	for i >= 0 && a.stack[i] != n {
+		i--
+	}
+	cyc := a.stack[i:]
+	start := 0
+	for j := range cyc {
+		if cyc[j].label.String() < cyc[start].label.String() {
+			start = j
+		}
+	}
+	var names []string
+	for j := range cyc {
+		names = append(names, cyc[(start+j)%len(cyc)].label.String())
+	}
+	names = append(names, names[0])
+	key := strings.Join(names, " -> ")
+	if a.cycles[key] {
+		return
+	}
+	a.cycles[key] = true
+	a.w.addDiag(a.w.targets[cyc[start].label], "dependency cycle: "+key)
+}

@@ -1,0 +1,310 @@
+// Package check evaluates every BUCK and .bzl file of a workspace against
+// the Buck2 model in buck/model and reports, per cell, the targets found
+// and every problem Buck2 would report: load errors, bad attributes,
+// unresolved labels, visibility violations, dependency cycles and
+// analysis failures.
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"buckos.dev/buckos/buck/model"
+	"golang.org/x/sync/errgroup"
+)
+
+// CellReport is what check found in one cell.
+type CellReport struct {
+	Name     string `json:"name"`
+	Path     string `json:"path"`
+	External string `json:"external,omitempty"`
+	Packages int    `json:"packages"`
+	Targets  int    `json:"targets"`
+}
+
+// Report is the result of checking a workspace.
+type Report struct {
+	Cells  []CellReport       `json:"cells"`
+	Errors []model.Diagnostic `json:"errors"`
+}
+
+// OK reports whether no error was found.
+func (r *Report) OK() bool { return len(r.Errors) == 0 }
+
+// WriteText prints the report for people.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, c := range r.Cells {
+		where := c.Path
+		if c.External != "" {
+			where += ", external: " + c.External
+		}
+		fmt.Fprintf(&b, "cell %s (%s): %d packages, %d targets\n", c.Name, where, c.Packages, c.Targets)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "error: %s\n", e)
+	}
+	if r.OK() {
+		b.WriteString("ok\n")
+	} else {
+		fmt.Fprintf(&b, "%d errors\n", len(r.Errors))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON prints the report as stable, indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	out := struct {
+		OK bool `json:"ok"`
+		*Report
+	}{r.OK(), r}
+	if out.Errors == nil {
+		out.Errors = []model.Diagnostic{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// Check evaluates the workspace rooted at dir (the directory holding the
+// root .buckconfig). The error is for a workspace that cannot be read at
+// all; problems in its files are in the report.
+func Check(ctx context.Context, dir string) (*Report, error) {
+	cells, err := model.LoadCells(dir)
+	if err != nil {
+		return nil, err
+	}
+	in := model.New(cells)
+	pkgs, err := findPackages(cells, in.BuildfileNames())
+	if err != nil {
+		return nil, err
+	}
+	evaluated := make([]*model.Package, len(pkgs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
+	for i, p := range pkgs {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			evaluated[i] = in.EvalPackage(p.id, p.file)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	w := newWorkspace(in, evaluated)
+	w.checkRefs()
+	w.analyzeAll(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	rep := &Report{}
+	counts := map[string]*CellReport{}
+	for _, c := range cells.All() {
+		cr := CellReport{Name: c.Name, Path: c.Path, External: c.External}
+		rep.Cells = append(rep.Cells, cr)
+	}
+	for i := range rep.Cells {
+		counts[rep.Cells[i].Name] = &rep.Cells[i]
+	}
+	for _, p := range evaluated {
+		counts[p.ID.Cell].Packages++
+		counts[p.ID.Cell].Targets += len(p.Targets)
+		rep.Errors = append(rep.Errors, p.Diags...)
+	}
+	rep.Errors = append(rep.Errors, in.ModuleDiagnostics()...)
+	rep.Errors = append(rep.Errors, w.diags...)
+	model.SortDiagnostics(rep.Errors)
+	rep.Errors = dedupe(rep.Errors)
+	return rep, nil
+}
+
+func dedupe(ds []model.Diagnostic) []model.Diagnostic {
+	out := ds[:0]
+	for i, d := range ds {
+		if i > 0 && d == ds[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+type pkgFile struct {
+	id   model.PackageID
+	file string
+}
+
+// findPackages walks the workspace for build files. A directory belongs to
+// the cell with the longest path prefix; [project] ignore paths, hidden
+// directories, buck-out and external cells are skipped.
+func findPackages(cells *model.Cells, names []string) ([]pkgFile, error) {
+	ignore := map[string]bool{"buck-out": true}
+	if v, ok := cells.RootCell().Config.Get("project", "ignore"); ok {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				ignore[path.Clean(p)] = true
+			}
+		}
+	}
+	for _, c := range cells.All() {
+		if c.External != "" {
+			ignore[c.Path] = true
+		}
+	}
+	var out []pkgFile
+	err := filepath.WalkDir(cells.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(cells.Root, p)
+		rel = filepath.ToSlash(rel)
+		if rel != "." && (strings.HasPrefix(d.Name(), ".") || ignore[rel]) {
+			return filepath.SkipDir
+		}
+		for _, n := range names {
+			st, err := os.Stat(filepath.Join(p, n))
+			if err != nil || st.IsDir() {
+				continue
+			}
+			cell, pkg := cells.Owner(rel)
+			out = append(out, pkgFile{id: model.PackageID{Cell: cell.Name, Path: pkg}, file: path.Join(rel, n)})
+			break
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walking %s: %w", cells.Root, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].file < out[j].file })
+	return out, nil
+}
+
+// workspace is the evaluated target graph.
+type workspace struct {
+	in      *model.Interp
+	pkgs    map[model.PackageID]*model.Package
+	targets map[model.Label]*model.Target
+	order   []*model.Target // every target, in package and call order
+	mu      sync.Mutex
+	diags   []model.Diagnostic
+	broken  map[model.Label]bool // targets with reference errors
+}
+
+func newWorkspace(in *model.Interp, pkgs []*model.Package) *workspace {
+	w := &workspace{in: in, pkgs: map[model.PackageID]*model.Package{}, targets: map[model.Label]*model.Target{}, broken: map[model.Label]bool{}}
+	for _, p := range pkgs {
+		w.pkgs[p.ID] = p
+		for _, t := range p.Targets {
+			w.targets[t.Label] = t
+			w.order = append(w.order, t)
+		}
+	}
+	return w
+}
+
+func (w *workspace) addDiag(t *model.Target, msg string) {
+	w.mu.Lock()
+	w.diags = append(w.diags, model.Diagnostic{File: t.File, Line: t.Line, Msg: msg})
+	w.mu.Unlock()
+}
+
+// lookup finds the target a reference names, or says why it cannot. The
+// second result is false when the problem is already reported elsewhere
+// (the referenced package failed to evaluate).
+func (w *workspace) lookup(l model.Label) (*model.Target, string, bool) {
+	l = l.Target()
+	if t, ok := w.targets[l]; ok {
+		return t, "", true
+	}
+	p, ok := w.pkgs[l.Pkg()]
+	if !ok {
+		return nil, fmt.Sprintf("package %s does not exist (no build file)", l.Pkg()), true
+	}
+	if len(p.Diags) > 0 {
+		return nil, fmt.Sprintf("package %s has errors", l.Pkg()), false
+	}
+	names := make([]string, 0, len(p.Targets))
+	for _, t := range p.Targets {
+		names = append(names, t.Label.Name)
+	}
+	sort.Strings(names)
+	return nil, fmt.Sprintf("target %q not found in package %s (it defines: %s)", l.Name, l.Pkg(), strings.Join(names, ", ")), true
+}
+
+// visible applies Buck2's rule: a target is visible to its own package,
+// and to others only through its visibility patterns; the referrer's
+// within_view must also admit the dependency.
+func visible(dep, from *model.Target) bool {
+	if dep.Label.Pkg() == from.Label.Pkg() {
+		return true
+	}
+	ok := false
+	for _, p := range dep.Visibility {
+		if p.Matches(from.Label) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	if len(from.WithinView) == 0 {
+		return true
+	}
+	for _, p := range from.WithinView {
+		if p.Matches(dep.Label) {
+			return true
+		}
+	}
+	return false
+}
+
+func patternsString(ps []model.Pattern) string {
+	if len(ps) == 0 {
+		return "[] (private to its package)"
+	}
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = fmt.Sprintf("%q", p.String())
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// checkRefs reports every reference (in every select() branch) to a
+// target that does not exist or is not visible.
+func (w *workspace) checkRefs() {
+	for _, t := range w.order {
+		for _, r := range t.Refs {
+			dep, why, report := w.lookup(r.Label)
+			if dep == nil {
+				w.broken[t.Label] = true
+				if report {
+					w.addDiag(t, fmt.Sprintf("%s: attribute %q: unresolved label %s: %s", t.Label, r.Attr, r.Label, why))
+				}
+				continue
+			}
+			if !visible(dep, t) {
+				w.broken[t.Label] = true
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is not visible to %s (its visibility: %s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(dep.Visibility)))
+			}
+		}
+	}
+}
