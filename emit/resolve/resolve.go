@@ -84,14 +84,16 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 	default:
 		item = str(place.Label())
 	}
-	if a.SlotOp != "" {
+	if a.SlotOp != "" && a.Blocker == atom.NoBlocker {
 		op := a.SlotOp
 		if a.Slot != "" && op == "=" {
 			op = a.Slot + "="
 		}
 		item = call("slot_op", item, str(op))
 	}
-	if len(a.UseDeps) > 0 {
+	// blocker() takes a label: USE dependencies of a blocker are left out,
+	// which makes it block every build of the package (docs/EMIT.md).
+	if len(a.UseDeps) > 0 && a.Blocker == atom.NoBlocker {
 		flags := make([]build.Expr, len(a.UseDeps))
 		for i, d := range a.UseDeps {
 			flags[i] = str(d.String())

@@ -60,6 +60,7 @@ func TestResolve(t *testing.T) {
 		{atom: "sys-libs/zlib:0=", want: `slot_op("core//zlib:0", "0=")`},
 		{atom: "sys-libs/zlib:*", want: `slot_op("core//zlib:zlib", "*")`},
 		{atom: "dev-libs/openssl:0=[-bindist(-),asm?]", want: `use_req(slot_op("dev-libs//openssl:0", "0="), ["-bindist(-)", "asm?"])`},
+		{atom: "!sys-apps/foo:0=[bar]", want: `blocker("core//foo-apps:0", strong = False)`},
 		{atom: "!sys-apps/foo", want: `blocker("core//foo-apps:foo", strong = False)`},
 		{atom: "!!<sys-libs/zlib-1.2", want: `blocker(version_dep("core//zlib", "<1.2"), strong = True)`},
 		{atom: "!app-misc/gone", want: `blocker("system//gone:gone", strong = False)`,

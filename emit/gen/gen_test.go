@@ -1,0 +1,246 @@
+package gen
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bazelbuild/buildtools/build"
+	"github.com/google/go-cmp/cmp"
+	"go.starlark.net/syntax"
+
+	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/repo"
+	"buckos.dev/buckos/emit/cells"
+	"buckos.dev/buckos/emit/resolve"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.BUCK goldens")
+
+func hexOf(c byte, n int) string { return strings.Repeat(string(c), n) }
+
+// zlibInput is a hand-written package: two versions, a mirror:// URI, a
+// rename, a USE-conditional signature, a fetch+ URI with RESTRICT=mirror
+// in one version, a live ebuild, and dependencies inside and outside the
+// index.
+func zlibInput(t *testing.T) Input {
+	t.Helper()
+	path := func(pvr string) string { return "repo/sys-libs/zlib/zlib-" + pvr + ".ebuild" }
+	v1 := &ebuild.Metadata{
+		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "1.3.1-r1", Path: path("1.3.1-r1")},
+		Raw: map[string]string{
+			"EAPI": "8", "SLOT": "0/1", "KEYWORDS": "amd64 ~arm64", "IUSE": "minizip static-libs verify-sig +foo",
+			"DESCRIPTION": "Standard (de)compression library", "HOMEPAGE": "https://zlib.net/",
+			"LICENSE": "ZLIB", "RESTRICT": "!test? ( test )", "INHERIT": "autotools",
+			"SRC_URI":        "https://zlib.net/zlib-1.3.1.tar.xz mirror://sourceforge/libpng/zlib-1.3.1.tar.xz verify-sig? ( https://zlib.net/zlib-1.3.1.tar.xz.asc )",
+			"DEPEND":         "minizip? ( app-arch/bzip2 ) !sys-libs/zlib-ng[compat]",
+			"BDEPEND":        ">=sys-devel/make-4 || ( dev-lang/perl app-misc/gone )",
+			"RDEPEND":        "minizip? ( app-arch/bzip2 )",
+			"DEFINED_PHASES": "configure install",
+		},
+		Eclasses: []ebuild.Eclass{{Name: "autotools"}},
+		Vars: map[string]ebuild.Var{
+			"PATCHES": {Kind: ebuild.KindIndexed, List: []string{"repo/sys-libs/zlib/files/zlib-1.3.1-fix.patch"}},
+		},
+		Funcs: map[string]ebuild.Func{
+			"src_configure": {Name: "src_configure", File: path("1.3.1-r1"), Source: "src_configure() {\n\tlocal myeconfargs=(\n\t\t--shared\n\t\t$(use_enable minizip)\n\t)\n\teconf \"${myeconfargs[@]}\"\n}"},
+			"src_install":   {Name: "src_install", File: path("1.3.1-r1"), Source: "src_install() {\n\temake DESTDIR=\"${D}\" install\n\tfind \"${ED}\" -name '*.la' -delete || die\n}"},
+		},
+	}
+	v2 := &ebuild.Metadata{
+		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "1.3.2", Path: path("1.3.2")},
+		Raw: map[string]string{
+			"EAPI": "8", "SLOT": "0/1", "KEYWORDS": "~amd64", "IUSE": "minizip",
+			"DESCRIPTION": "Standard (de)compression library", "HOMEPAGE": "https://zlib.net/ https://github.com/madler/zlib",
+			"LICENSE": "ZLIB", "RESTRICT": "mirror",
+			"SRC_URI": "fetch+https://github.com/madler/zlib/archive/v1.3.2.tar.gz -> zlib-1.3.2.tar.gz",
+			"DEPEND":  "minizip? ( app-arch/bzip2 )",
+		},
+	}
+	live := &ebuild.Metadata{
+		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "9999", Path: path("9999")},
+		Raw: map[string]string{"EAPI": "8", "SLOT": "0/1", "KEYWORDS": "", "LICENSE": "ZLIB", "INHERIT": "git-r3", "DEFINED_PHASES": "unpack"},
+	}
+	compat := &ebuild.Metadata{
+		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "1.2.13-r2", Path: path("1.2.13-r2")},
+		Raw: map[string]string{"EAPI": "8", "SLOT": "compat", "KEYWORDS": "amd64", "LICENSE": "ZLIB",
+			"SRC_URI": "https://zlib.net/fossils/zlib-1.2.13.tar.gz"},
+	}
+	versions := []*ebuild.Metadata{v2, live, v1, compat}
+	pkgs := []resolve.Package{
+		IndexPackage(versions, func(m *ebuild.Metadata) bool { return m.Ref.PVR == "1.3.2" }),
+		{Key: "app-arch/bzip2", Versions: []resolve.Version{{PVR: "1.0.8", Slot: "0", Keywords: []string{"amd64"}}}},
+		{Key: "sys-devel/make", Versions: []resolve.Version{{PVR: "4.4.1", Slot: "0", Keywords: []string{"amd64"}}}},
+		{Key: "dev-lang/perl", Versions: []resolve.Version{{PVR: "5.40.0", Slot: "0", Keywords: []string{"amd64"}}}},
+	}
+	var keys []string
+	for _, p := range pkgs {
+		keys = append(keys, p.Key)
+	}
+	l, err := cells.NewLayout(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := resolve.NewIndex(l, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Input{
+		Repo:     "portage-stable",
+		Versions: versions,
+		Manifest: map[string]repo.Dist{
+			"zlib-1.3.1.tar.xz":     {Name: "zlib-1.3.1.tar.xz", Size: 1305740, Hashes: map[string]string{"BLAKE2B": hexOf('a', 128), "SHA512": hexOf('b', 128)}},
+			"zlib-1.3.1.tar.xz.asc": {Name: "zlib-1.3.1.tar.xz.asc", Size: 833, Hashes: map[string]string{"BLAKE2B": hexOf('c', 128), "SHA512": hexOf('d', 128), "SHA256": hexOf('e', 64)}},
+			"zlib-1.3.2.tar.gz":     {Name: "zlib-1.3.2.tar.gz", Size: 1600000, Hashes: map[string]string{"BLAKE2B": hexOf('1', 128), "SHA512": hexOf('2', 128)}},
+		},
+		Mirrors: func(name string) []string {
+			if name == "sourceforge" {
+				return []string{"https://downloads.sourceforge.net/", "https://a.example/sf"}
+			}
+			return nil
+		},
+		Index: ix,
+	}
+}
+
+func TestPackageGolden(t *testing.T) {
+	in := zlibInput(t)
+	f, rep, err := Package(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Print(f)
+	golden := filepath.Join("testdata", "zlib.BUCK")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("BUCK differs from %s (-want +got; go test -update rewrites):\n%s", golden, diff)
+	}
+	if f.Path != "packages/linux/core/zlib/BUCK" {
+		t.Errorf("Path = %q", f.Path)
+	}
+	// The output is Starlark that both buildtools and go.starlark.net accept.
+	if parsed, err := build.ParseBuild("BUCK", got); err != nil {
+		t.Errorf("buildtools cannot parse the output: %v", err)
+	} else if again := Print(parsed); string(again) != string(got) {
+		// Parsing and printing again (what emit/merge does) changes nothing.
+		t.Errorf("output is not a fixed point of parse+print:\n%s", cmp.Diff(string(got), string(again)))
+	}
+	if _, err := (&syntax.FileOptions{}).Parse("BUCK", got, 0); err != nil {
+		t.Errorf("go.starlark.net cannot parse the output: %v", err)
+	}
+
+	if rep.Default != "1.3.1-r1" {
+		t.Errorf("Default = %q, want 1.3.1-r1 (1.3.2 is masked, 9999 is live)", rep.Default)
+	}
+	var unresolved []string
+	for _, u := range rep.Unresolved {
+		unresolved = append(unresolved, u.Package+" "+u.Key+" "+u.Atom)
+	}
+	wantU := []string{"sys-libs/zlib-1.3.1-r1 DEPEND !sys-libs/zlib-ng[compat]", "sys-libs/zlib-1.3.1-r1 BDEPEND app-misc/gone"}
+	if diff := cmp.Diff(wantU, unresolved); diff != "" {
+		t.Errorf("Unresolved (-want +got):\n%s", diff)
+	}
+	var decl []string
+	for _, v := range rep.Versions {
+		decl = append(decl, v.PVR+" "+v.Macro+" "+map[bool]string{true: "declarative", false: "verbatim"}[v.Declarative])
+	}
+	wantDecl := []string{"1.2.13-r2 ebuild_package declarative", "1.3.1-r1 autotools_package verbatim", "1.3.2 ebuild_package declarative", "9999 ebuild_package declarative"}
+	if diff := cmp.Diff(wantDecl, decl); diff != "" {
+		t.Errorf("version reports (-want +got):\n%s", diff)
+	}
+	wantProblems := []string{"sys-libs/zlib: distfile zlib-1.2.13.tar.gz is not in the Manifest"}
+	if diff := cmp.Diff(wantProblems, rep.Problems); diff != "" {
+		t.Errorf("Problems (-want +got):\n%s", diff)
+	}
+}
+
+// The same input, in any order, prints the same bytes.
+func TestPackageDeterministic(t *testing.T) {
+	in := zlibInput(t)
+	f1, _, err := Package(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := zlibInput(t)
+	for i, j := 0, len(in2.Versions)-1; i < j; i, j = i+1, j-1 {
+		in2.Versions[i], in2.Versions[j] = in2.Versions[j], in2.Versions[i]
+	}
+	f2, _, err := Package(in2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := Print(f1), Print(f2); string(a) != string(b) {
+		t.Errorf("output depends on input order:\n%s", cmp.Diff(string(a), string(b)))
+	}
+}
+
+func TestPackageBadEbuildReported(t *testing.T) {
+	in := zlibInput(t)
+	in.Versions[0].Raw["DEPEND"] = "minizip? ( app-arch/bzip2"
+	_, rep, err := Package(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Versions) != 3 || !strings.Contains(strings.Join(rep.Problems, "\n"), "sys-libs/zlib-1.3.2: left out: ") {
+		t.Errorf("versions %d, problems %q", len(rep.Versions), rep.Problems)
+	}
+}
+
+func TestParseSrcURI(t *testing.T) {
+	tests := []struct {
+		in       string
+		prefixes bool
+		want     []srcNode
+		wantErr  bool
+	}{
+		{in: "https://a/x.tar.gz", want: []srcNode{{URI: "https://a/x.tar.gz", Name: "x.tar.gz"}}},
+		{in: "https://a/v1.tar.gz -> x-1.tar.gz", want: []srcNode{{URI: "https://a/v1.tar.gz", Name: "x-1.tar.gz"}}},
+		{in: "doc? ( https://a/d.pdf ) ( https://b/e )", want: []srcNode{
+			{Flag: "doc", Children: []srcNode{{URI: "https://a/d.pdf", Name: "d.pdf"}}},
+			{URI: "https://b/e", Name: "e"}}},
+		{in: "mirror+https://a/m.zip", prefixes: true, want: []srcNode{{URI: "https://a/m.zip", Name: "m.zip", Prefix: "mirror+"}}},
+		// Before EAPI 8 the prefix is part of the URI.
+		{in: "mirror+https://a/m.zip", prefixes: false, want: []srcNode{{URI: "mirror+https://a/m.zip", Name: "m.zip"}}},
+		{in: "https://a/x ->", wantErr: true},
+		{in: "x.tar.gz", wantErr: true},
+		{in: "doc? https://a", wantErr: true},
+		{in: "( https://a/x", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := parseSrcURI(tt.in, tt.prefixes)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("parseSrcURI(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("parseSrcURI(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestExpandMirror(t *testing.T) {
+	mirrors := func(n string) []string {
+		if n == "gnu" {
+			return []string{"https://ftp.gnu.org/gnu/", "https://mirrors.kernel.org/gnu"}
+		}
+		return nil
+	}
+	got, ok := expandMirror("mirror://gnu/make/make-4.4.tar.gz", mirrors)
+	want := []string{"https://ftp.gnu.org/gnu/make/make-4.4.tar.gz", "https://mirrors.kernel.org/gnu/make/make-4.4.tar.gz"}
+	if !ok || !cmp.Equal(want, got) {
+		t.Errorf("expandMirror = %q, %v", got, ok)
+	}
+	if got, ok := expandMirror("mirror://nope/x", mirrors); ok || !cmp.Equal([]string{"mirror://nope/x"}, got) {
+		t.Errorf("unknown mirror: %q, %v", got, ok)
+	}
+}
