@@ -35,6 +35,10 @@ type Options struct {
 	// Only, when set, limits writing to these CAT/PN (import); the other
 	// packages are evaluated for resolution but neither written nor removed.
 	Only []string
+	// WithDeps adds to Only the dependency closure of its packages: every
+	// atom of DEPEND, BDEPEND, RDEPEND, PDEPEND and IDEPEND, under every USE
+	// conditional and every || alternative.
+	WithDeps bool
 	// Diff, when set, receives a unified diff of what the sync would change;
 	// nothing is written (not even the index).
 	Diff io.Writer
@@ -107,6 +111,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if err := r.evaluate(ctx); err != nil {
 		return nil, err
+	}
+	if opts.WithDeps && r.only != nil {
+		r.closure()
 	}
 	if err := r.generate(ctx); err != nil {
 		return nil, err
@@ -412,4 +419,49 @@ func relErr(msg string, rp *repo.Repo) string {
 	}
 	walk(rp)
 	return msg
+}
+
+// depKeys are the metadata keys whose atoms make the import closure.
+var depKeys = []string{"DEPEND", "BDEPEND", "RDEPEND", "PDEPEND", "IDEPEND"}
+
+// closure extends r.only with every package its packages depend on,
+// transitively. Atoms naming packages outside the repositories are left to
+// the report (the generator lists them as unresolved).
+func (r *run) closure() {
+	queue := make([]string, 0, len(r.only))
+	for cp := range r.only {
+		queue = append(queue, cp)
+	}
+	sort.Strings(queue)
+	for len(queue) > 0 {
+		cp := queue[0]
+		queue = queue[1:]
+		for _, e := range r.pkgs[cp].ebuilds {
+			for _, k := range depKeys {
+				for _, dep := range depAtoms(e.entry.Raw[k]) {
+					if r.pkgs[dep] != nil && !r.only[dep] {
+						r.only[dep] = true
+						queue = append(queue, dep)
+					}
+				}
+			}
+		}
+	}
+}
+
+// depAtoms returns the CAT/PN of every atom in a dependency specification,
+// whatever the conditionals around it; blockers are not dependencies.
+func depAtoms(spec string) []string {
+	var out []string
+	for _, tok := range strings.Fields(spec) {
+		switch {
+		case tok == "(" || tok == ")" || tok == "||" || tok == "^^" || tok == "??":
+		case strings.HasSuffix(tok, "?"), strings.HasPrefix(tok, "!"):
+		default:
+			if k := atomKey(tok); k != "" {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }

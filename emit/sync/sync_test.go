@@ -555,3 +555,36 @@ func TestUnifiedDiff(t *testing.T) {
 		})
 	}
 }
+
+func TestImportWithDeps(t *testing.T) {
+	f := newFixture(t)
+	writeTree(t, f.main, map[string]string{
+		"app-misc/top/top-1.ebuild": "SLOT=\"0\"\nRDEPEND=\"foo? ( || ( app-misc/hello dev-libs/missing ) ) !app-misc/broken\"\n",
+	})
+	f.only = []string{"app-misc/top"}
+	r, err := repo.Open(f.main, repo.OpenOptions{NoMasters: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Options{Workspace: f.ws, Sources: []Source{{Repo: r}},
+		Evaluator: f.eval, Generator: f.gen, Only: f.only, WithDeps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bucks []string
+	for p := range f.snapshot() {
+		if strings.HasSuffix(p, "/BUCK") && strings.HasPrefix(p, "packages/linux/") {
+			bucks = append(bucks, p)
+		}
+	}
+	sort.Strings(bucks)
+	// top → hello (inside a USE conditional and an ||) → zlib; the blocked
+	// package is no dependency.
+	want := []string{"packages/linux/core/zlib/BUCK", "packages/linux/system/hello/BUCK", "packages/linux/system/top/BUCK"}
+	if diff := cmp.Diff(want, bucks); diff != "" {
+		t.Errorf("import --with-deps wrote (-want +got):\n%s", diff)
+	}
+	if res.Report.Packages != 3 {
+		t.Errorf("report counts %d packages, want 3", res.Report.Packages)
+	}
+}
