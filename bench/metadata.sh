@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmark of `ebuild2buck metadata` on the corpus gentoo tree, at --jobs 1
+# and --jobs 2: wall time, CPU time and peak RSS from /usr/bin/time -v, plus
+# the machine it ran on. Prints a Markdown block for docs/BENCHMARKS.md.
+#
+# Usage: BUCKOS_SHARED=/path/to/shared bench/metadata.sh [JOBS...]
+# Portage reference on this machine kind (egencache, same tree):
+# 6 min 08 s at --jobs=1, 3 min 14 s at --jobs=2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+: "${BUCKOS_SHARED:?set BUCKOS_SHARED to the shared/ directory holding corpus/}"
+tree="$BUCKOS_SHARED/corpus/gentoo"
+[ -d "$tree/metadata" ] || { echo "corpus tree missing: $tree" >&2; exit 1; }
+jobs_list=("$@")
+[ ${#jobs_list[@]} -gt 0 ] || jobs_list=(1 2)
+
+if [ ! -x /usr/bin/time ]; then
+	echo "installing GNU time" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/ebuild2buck" ./cmd/ebuild2buck
+
+commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+
+echo "### \`ebuild2buck metadata\` on corpus/gentoo ($(date -u +%Y-%m-%d), commit $commit)"
+echo
+echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(go version | cut -d' ' -f3)."
+echo
+echo "| jobs | wall | user | sys | peak RSS | ebuilds | written | failed |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for j in "${jobs_list[@]}"; do
+	out="$work/out-$j"
+	/usr/bin/time -v -o "$work/time-$j" "$work/ebuild2buck" metadata "$tree" --out "$out" --jobs "$j" \
+		>"$work/stdout-$j" 2>"$work/stderr-$j"
+	wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time-$j")"
+	user="$(sed -n 's/.*User time (seconds): //p' "$work/time-$j")"
+	sys="$(sed -n 's/.*System time (seconds): //p' "$work/time-$j")"
+	rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time-$j")"
+	# Summary line: "metadata: N ebuilds, W written, F failed, B bad names, T"
+	read -r _ n _ w _ f _ _ < <(tr -d ',' <"$work/stdout-$j")
+	printf '| %s | %s | %ss | %ss | %d MiB | %s | %s | %s |\n' "$j" "$wall" "$user" "$sys" "$((rss / 1024))" "$n" "$w" "$f"
+done
+echo
+echo "Command: \`ebuild2buck metadata \$BUCKOS_SHARED/corpus/gentoo --out DIR --jobs N\` (bench/metadata.sh)."
