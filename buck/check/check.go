@@ -249,24 +249,24 @@ func (w *workspace) lookup(l model.Label) (*model.Target, string, bool) {
 	return nil, fmt.Sprintf("target %q not found in package %s (it defines: %s)", l.Name, l.Pkg(), strings.Join(names, ", ")), true
 }
 
-// visible applies Buck2's rule: a target is visible to its own package,
-// and to others only through its visibility patterns; the referrer's
-// within_view must also admit the dependency.
-func visible(dep, from *model.Target) bool {
+// visibleTo applies Buck2's visibility rule: a target is visible to its
+// own package, and to others only through its visibility patterns.
+func visibleTo(dep, from *model.Target) bool {
 	if dep.Label.Pkg() == from.Label.Pkg() {
 		return true
 	}
-	ok := false
 	for _, p := range dep.Visibility {
 		if p.Matches(from.Label) {
-			ok = true
-			break
+			return true
 		}
 	}
-	if !ok {
-		return false
-	}
-	if len(from.WithinView) == 0 {
+	return false
+}
+
+// withinView applies the referrer's within_view: when set, it lists what
+// the target may depend on.
+func withinView(dep, from *model.Target) bool {
+	if len(from.WithinView) == 0 || dep.Label.Pkg() == from.Label.Pkg() {
 		return true
 	}
 	for _, p := range from.WithinView {
@@ -301,9 +301,13 @@ func (w *workspace) checkRefs() {
 				}
 				continue
 			}
-			if !visible(dep, t) {
+			if !visibleTo(dep, t) {
 				w.broken[t.Label] = true
 				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is not visible to %s (its visibility: %s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(dep.Visibility)))
+			}
+			if !withinView(dep, t) {
+				w.broken[t.Label] = true
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is outside the within_view of %s (%s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(t.WithinView)))
 			}
 		}
 	}

@@ -152,10 +152,7 @@ func (in *Interp) Analyze(t *Target, r DepResolver) (*Dependency, error) {
 		thread.SetLocal(fileKey, &fileCtx{cell: &Cell{Name: t.Label.Cell}, file: t.File})
 		ret, err := starlark.Call(thread, t.Rule.impl, starlark.Tuple{a.ctx()}, nil)
 		if err != nil {
-			if ee, ok := err.(*starlark.EvalError); ok {
-				return nil, fmt.Errorf("%s", ee.Backtrace())
-			}
-			return nil, err
+			return nil, analysisError(err)
 		}
 		ps, err := providerList(ret)
 		if err != nil {
@@ -678,4 +675,24 @@ func (a *analysis) downloadFile(_ *starlark.Thread, name string, args starlark.T
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return art, nil
+}
+
+// analysisError is a one-line message for an error raised by a rule
+// implementation, naming where it was raised.
+func analysisError(err error) error {
+	ee, ok := err.(*starlark.EvalError)
+	if !ok {
+		return err
+	}
+	msg := ee.Msg
+	if strings.Contains(msg, "called recursively") {
+		msg = "recursion is not allowed (Buck2 and go.starlark.net reject it): " + msg
+	}
+	if n := len(ee.CallStack); n > 0 {
+		pos := ee.CallStack[n-1].Pos
+		if pos.Line > 0 {
+			msg = fmt.Sprintf("%s (at %s:%d)", msg, pos.Filename(), pos.Line)
+		}
+	}
+	return fmt.Errorf("%s", msg)
 }

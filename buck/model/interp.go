@@ -151,7 +151,7 @@ func (in *Interp) loadModule(fc *fileCtx, s string) (*module, error) {
 	}
 	key := cell.Name + "//" + rel
 	if cell.External != "" {
-		return nil, notModelled(fmt.Sprintf("load of %s from the %s external cell %s (its files are not in the workspace)", key, cell.External, cell.Name))
+		return nil, notModelled(fmt.Sprintf("load of %s: %s is an external cell (%s) whose files are not in the workspace", key, cell.Name, cell.External))
 	}
 	for _, k := range fc.chain {
 		if k == key {
@@ -224,7 +224,8 @@ func (in *Interp) prepare(fc *fileCtx, src []byte, buck bool, env starlark.Strin
 		}
 		for _, from := range ls.From {
 			if strings.HasPrefix(from.Name, "_") {
-				continue // the resolver reports private names
+				diags = append(diags, Diagnostic{fc.file, int(from.NamePos.Line), fmt.Sprintf("cannot load %q from %q: names starting with _ are private to their module", from.Name, modName)})
+				continue
 			}
 			if _, ok := m.globals[from.Name]; !ok {
 				diags = append(diags, Diagnostic{fc.file, int(from.NamePos.Line), fmt.Sprintf("%q does not define %q (symbols a module loads are not re-exported)", modName, from.Name)})

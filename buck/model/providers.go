@@ -247,5 +247,5 @@ func (v *LabelValue) AttrNames() []string {
 }
 
 func notModelled(what string) error {
-	return fmt.Errorf("not modelled: %s (ebuild2buck check does not know what Buck2 does here)", what)
+	return fmt.Errorf("not modelled: %s", what)
 }

@@ -1,0 +1,141 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestFixtures checks each fixture workspace and compares the exact error
+// messages, in report order.
+func TestFixtures(t *testing.T) {
+	tests := []struct {
+		archive string
+		want    []string
+	}{
+		{"good.txt", nil},
+		{"cycle.txt", []string{
+			"BUCK:3: dependency cycle: root//:a -> root//:b -> root//pkg:c -> root//:a",
+		}},
+		{"missing_dep.txt", []string{
+			`BUCK:3: root//:a: attribute "deps": unresolved label root//:nope: target "nope" not found in package root// (it defines: a, b)`,
+			`BUCK:5: root//:b: attribute "deps": unresolved label other//nowhere:x: package other//nowhere does not exist (no build file)`,
+		}},
+		{"bad_attr.txt", []string{
+			`BUCK:3: root//:a (rule thing): unknown attribute "colour"`,
+			`BUCK:5: root//:b (rule thing): attribute "count": expected a value of attrs.int(), got string "three"`,
+			`BUCK:7: root//:c (rule thing): missing mandatory attribute "tag"`,
+			`BUCK:9: root//:d (rule thing): attribute "tag": select branch "DEFAULT": expected a value of attrs.string(), got int 1`,
+		}},
+		{"fstring.txt", []string{
+			`BUCK:1: cannot load "//defs:bad.bzl": it has errors`,
+			`defs/bad.bzl:2: f-strings are not supported: go.starlark.net cannot parse them; use "...".format() or %`,
+		}},
+		{"annotation.txt", []string{
+			`BUCK:1: cannot load "//defs:bad.bzl": it has errors`,
+			`defs/bad.bzl:1: type annotation on "LIMIT" is not supported: go.starlark.net cannot parse annotations; remove it`,
+			`defs/bad.bzl:3: return type annotation (->) is not supported: go.starlark.net cannot parse annotations; remove it`,
+			`defs/bad.bzl:3: type annotation on a parameter is not supported: go.starlark.net cannot parse annotations; remove it`,
+		}},
+		{"while.txt", []string{
+			`BUCK:1: cannot load "//defs:bad.bzl": it has errors`,
+			`defs/bad.bzl:3: while loops are not allowed (Buck2 and go.starlark.net reject them by default); use for over range()`,
+		}},
+		{"buck_def.txt", []string{
+			"BUCK:3: def is not allowed in a BUCK file (Buck2: \"`def` is not allowed in this dialect\"); define functions in a .bzl file and load() them",
+			`BUCK:6: assignments are not allowed in a BUCK file: BuckOS BUCK files hold only load() and calls`,
+			`BUCK:8: top-level if is not allowed in a BUCK file: BuckOS BUCK files hold only load() and calls; move the logic into a .bzl macro`,
+		}},
+		{"visibility.txt", []string{
+			`BUCK:3: root//:a: attribute "deps": root//pkg:private is not visible to root//:a (its visibility: [] (private to its package))`,
+			`BUCK:5: root//:b: attribute "deps": root//pkg:public is outside the within_view of root//:b (["root//lib/..."])`,
+			`BUCK:7: root//:c: attribute "deps": root//pkg:narrow is not visible to root//:c (its visibility: ["root//other/..."])`,
+		}},
+		{"unknown_cell.txt", []string{
+			`BUCK:3: root//:a (rule thing): attribute "deps": item 0: label "nocell//pkg:x": unknown cell "nocell" (not in [cells] or [cell_aliases] of .buckconfig)`,
+			`pkg/BUCK:1: cannot load "nocell//defs:rules.bzl": unknown cell "nocell" (not in [cells] or [cell_aliases] of .buckconfig)`,
+		}},
+		{"missing_symbol.txt", []string{
+			`BUCK:1: "//defs:rules.bzl" does not define "other_thing" (symbols a module loads are not re-exported)`,
+			`BUCK:2: "//defs:more.bzl" does not define "thing" (symbols a module loads are not re-exported)`,
+			`BUCK:3: cannot load "_private" from "//defs:more.bzl": names starting with _ are private to their module`,
+		}},
+		{"analysis.txt", []string{
+			`BUCK:3: analysis of root//:a (rule unbound): declared outputs not bound by any action: out.txt`,
+			`BUCK:5: analysis of root//:b (rule no_default): implementation of no_default did not return DefaultInfo`,
+			`BUCK:7: analysis of root//:c (rule no_outputs): ctx.actions.run: the action has no outputs: mark what it writes with artifact.as_output()`,
+			`BUCK:9: analysis of root//:d (rule recursive): recursion is not allowed (Buck2 and go.starlark.net reject it): function _fact called recursively (at defs/bad.bzl:19)`,
+			`BUCK:11: root//:e: attribute "v": select: none of the 1 conditions (//:on) matched the configuration and there is no DEFAULT`,
+		}},
+		{"not_modelled.txt", []string{
+			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
+			`defs/query.bzl:1: not modelled: attrs.query`,
+			`pkg/BUCK:1: cannot load "@prelude//:rules.bzl": not modelled: load of prelude//rules.bzl: prelude is an external cell (bundled) whose files are not in the workspace`,
+			`query/BUCK:1: cannot load "//defs:query.bzl": it has errors`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.archive, ".txt"), func(t *testing.T) {
+			rep, err := Check(context.Background(), writeFixture(t, tt.archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range rep.Errors {
+				got = append(got, e.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			if rep.OK() != (len(tt.want) == 0) {
+				t.Errorf("OK() = %v with %d errors", rep.OK(), len(rep.Errors))
+			}
+		})
+	}
+}
+
+// TestGoodReport checks the per-cell counts and both output formats.
+func TestGoodReport(t *testing.T) {
+	rep, err := Check(context.Background(), writeFixture(t, "good.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CellReport{
+		{Name: "lib", Path: "libs", Packages: 1, Targets: 2},
+		{Name: "prelude", Path: "prelude", External: "bundled"},
+		{Name: "root", Path: ".", Packages: 2, Targets: 9},
+	}
+	if diff := cmp.Diff(want, rep.Cells); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
+	}
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	wantText := "cell lib (libs): 1 packages, 2 targets\n" +
+		"cell prelude (prelude, external: bundled): 0 packages, 0 targets\n" +
+		"cell root (.): 2 packages, 9 targets\n" +
+		"ok\n"
+	if diff := cmp.Diff(wantText, text.String()); diff != "" {
+		t.Errorf("text (-want +got):\n%s", diff)
+	}
+	var js bytes.Buffer
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		OK     bool         `json:"ok"`
+		Cells  []CellReport `json:"cells"`
+		Errors []any        `json:"errors"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if !decoded.OK || len(decoded.Errors) != 0 || len(decoded.Cells) != 3 {
+		t.Errorf("json = %s", js.String())
+	}
+}
