@@ -10,7 +10,6 @@ import (
 
 func init() { register(newCheckCmd) }
 
-
 func newCheckCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
