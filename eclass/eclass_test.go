@@ -171,6 +171,8 @@ func TestAnalyzeConfigure(t *testing.T) {
 		},
 		{name: "if statement", src: "src_configure() {\n\tif use foo; then econf; fi\n}", wantLang: Make, verbatim: true},
 		{name: "use && append", src: "src_configure() {\n\tlocal a=()\n\tuse foo && a+=( --foo )\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "global variable naming a build directory", vars: map[string]ebuild.Var{"MY_S": {Str: "/var/tmp/portage/cat/foo-1.2-r1/work/sub"}},
+			src: "src_configure() {\n\teconf --src=\"${MY_S}\"\n}", wantLang: Make, verbatim: true},
 		{name: "build-time variable", src: "src_configure() {\n\teconf --with-sysroot=\"${ESYSROOT}\"\n}", wantLang: Make, verbatim: true},
 		{name: "unknown substitution", src: "src_configure() {\n\teconf $(tc-getCC)\n}", wantLang: Make, verbatim: true},
 		{name: "cmake call in autotools", eclasses: []string{"autotools"}, src: "src_configure() {\n\tcmake_src_configure\n}", wantLang: Autotools, verbatim: true},
@@ -220,10 +222,11 @@ func TestAnalyzePhasesPatchesDocs(t *testing.T) {
 		"my_helper":    "my_helper() {\n\techo hi\n}",
 	})
 	m.Vars["PATCHES"] = ebuild.Var{Kind: ebuild.KindIndexed, List: []string{
-		"repo/cat/foo/files/foo-1.2-fix.patch", "${FILESDIR}/b.patch", "/var/tmp/portage/foo/work/x.patch"}}
+		"repo/cat/foo/files/foo-1.2-fix.patch", "${FILESDIR}/b.patch", "/var/tmp/portage/cat/foo-1.2-r1/work/x.patch"}}
+	m.Vars["WORKDIR"] = ebuild.Var{Kind: ebuild.KindString, Str: "/var/tmp/portage/cat/foo-1.2-r1/work"}
 	m.Vars["DOCS"] = ebuild.Var{Kind: ebuild.KindString, Str: "README  NEWS"}
 	p := Analyze(m)
-	if diff := cmp.Diff([]string{"files/foo-1.2-fix.patch", "files/b.patch", "/var/tmp/portage/foo/work/x.patch"}, p.Patches); diff != "" {
+	if diff := cmp.Diff([]string{"files/foo-1.2-fix.patch", "files/b.patch", "${WORKDIR}/x.patch"}, p.Patches); diff != "" {
 		t.Errorf("Patches (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"README", "NEWS"}, p.Docs); diff != "" {

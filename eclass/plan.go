@@ -57,7 +57,9 @@ func Analyze(m *ebuild.Metadata) *Plan {
 	lang, why := Detect(m)
 	p := &Plan{Language: lang, Why: why, Phases: map[string]string{}}
 	p.Patches, p.Notes = patches(m)
-	p.Docs = listVar(m, "DOCS")
+	for _, d := range listVar(m, "DOCS") {
+		p.Docs = append(p.Docs, unexpandDirs(m, d))
+	}
 
 	names := make([]string, 0, len(m.Funcs))
 	for name, f := range m.Funcs {
@@ -256,10 +258,50 @@ func patches(m *ebuild.Metadata) ([]string, []Note) {
 			out = append(out, "files/"+rel)
 			continue
 		}
+		it = unexpandDirs(m, it)
 		out = append(out, it)
 		notes = append(notes, Note{Func: "PATCHES", Reason: "entry outside FILESDIR kept as written: " + it})
 	}
 	return out, notes
+}
+
+// buildDirs are the directories whose global-scope values are the
+// evaluator's placeholders; generated files name them by variable.
+var buildDirs = []string{"S", "WORKDIR", "DISTDIR", "T", "FILESDIR", "HOME"}
+
+// unexpandDirs writes a path under a build directory back as ${VAR}/...,
+// so that no placeholder path of the evaluator reaches a BUCK file.
+func unexpandDirs(m *ebuild.Metadata, s string) string {
+	for _, name := range buildDirs {
+		v, ok := m.Vars[name]
+		if !ok || v.Kind != ebuild.KindString || v.Str == "" {
+			continue
+		}
+		if s == v.Str {
+			return "${" + name + "}"
+		}
+		if rest, ok := strings.CutPrefix(s, v.Str+"/"); ok {
+			return "${" + name + "}/" + rest
+		}
+	}
+	return s
+}
+
+// mentionsBuildDir reports a value that contains a build directory or the
+// repository path: such a value is only right inside the phase runner.
+func mentionsBuildDir(m *ebuild.Metadata, s string) bool {
+	if strings.Contains(s, "/var/tmp/portage") {
+		return true
+	}
+	if d := path.Dir(m.Ref.Path); m.Ref.Path != "" && strings.Contains(s, d) {
+		return true
+	}
+	for _, name := range buildDirs {
+		if v, ok := m.Vars[name]; ok && v.Kind == ebuild.KindString && v.Str != "" && strings.Contains(s, v.Str) {
+			return true
+		}
+	}
+	return false
 }
 
 // listVar reads a global variable as a list (array elements, or the
@@ -285,7 +327,7 @@ func listVar(m *ebuild.Metadata, name string) []string {
 func substitutions(m *ebuild.Metadata) map[string]string {
 	env := map[string]string{}
 	for name, v := range m.Vars {
-		if v.Kind == ebuild.KindString && !runtimeVars[name] && !strings.HasPrefix(name, "PORTAGE_") {
+		if v.Kind == ebuild.KindString && !runtimeVars[name] && !strings.HasPrefix(name, "PORTAGE_") && !mentionsBuildDir(m, v.Str) {
 			env[name] = v.Str
 		}
 	}
