@@ -34,6 +34,9 @@ type File struct {
 	Funcs map[*syntax.Stmt]Func
 	// Warnings records what tolerant parsing did.
 	Warnings []string
+
+	id      uint64 // distinguishes helper variables of different files
+	patsubs int
 }
 
 // UnparsedCommand is the command a stubbed function body runs. The
@@ -60,7 +63,7 @@ func Parse(src []byte, name string) (*File, error) {
 	for {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(joinLines(lines)), name)
 		if err == nil {
-			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings}
+			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
 			f.rewrite(stubs)
 			return f, nil
 		}
@@ -119,3 +122,13 @@ func enclosingFunc(lines []string, errLine int) (start, end int, name string, ok
 func splitLines(src []byte) []string { return strings.Split(string(src), "\n") }
 
 func joinLines(lines []string) []byte { return []byte(strings.Join(lines, "\n")) }
+
+// fnv64 hashes a file name into a short identifier.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h % 1000003
+}

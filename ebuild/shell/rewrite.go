@@ -36,6 +36,7 @@ func (f *File) rewrite(stubs map[int]stubInfo) {
 			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
 				rewriteDecl(n, d)
 			}
+			f.rewritePatSubs(n)
 		}
 		return true
 	})

@@ -154,6 +154,8 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.PatSubCommand:
+		return shell.PatSub(ctx, args)
 	case shell.DeclareFCommand:
 		return shell.DeclareF(st.r.Funcs, hc.Stdout, args)
 	case shell.UnparsedCommand:

@@ -1,0 +1,136 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/pattern"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// PatSubCommand computes an anchored pattern substitution, which mvdan
+// does not implement: ${v/#pat/rep} and ${v/%pat/rep} (it takes # and %
+// as part of the pattern). The statement using it is rewritten so that
+// the command computes the result into an array first:
+//
+//	PatSubCommand TMP MODE PAT REP VALUES...
+const PatSubCommand = "__buckos_patsub"
+
+// rewritePatSubs rewrites the anchored substitutions of one statement
+// (not those of statements nested in it, which get their own helper).
+func (f *File) rewritePatSubs(st *syntax.Stmt) {
+	if st.Cmd == nil {
+		return
+	}
+	var found []*syntax.ParamExp
+	syntax.Walk(st.Cmd, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Stmt:
+			return false
+		case *syntax.ParamExp:
+			if n.Repl != nil && !n.Repl.All && n.Repl.Orig != nil && len(n.Repl.Orig.Parts) > 0 {
+				if l, ok := n.Repl.Orig.Parts[0].(*syntax.Lit); ok && (strings.HasPrefix(l.Value, "#") || strings.HasPrefix(l.Value, "%")) {
+					found = append(found, n)
+				}
+			}
+		}
+		return true
+	})
+	if len(found) == 0 {
+		return
+	}
+	var pre []*syntax.Stmt
+	for _, pe := range found {
+		f.patsubs++
+		tmp := fmt.Sprintf("__buckos_ps%d_%d", f.id, f.patsubs)
+		lit0 := pe.Repl.Orig.Parts[0].(*syntax.Lit)
+		mode := lit0.Value[:1]
+		patParts := append([]syntax.WordPart{lit(lit0.Value[1:])}, pe.Repl.Orig.Parts[1:]...)
+		with := pe.Repl.With
+		if with == nil {
+			with = word(lit(""))
+		}
+		val := *pe
+		val.Repl = nil
+		index := ""
+		switch {
+		case pe.Param.Value == "@" || pe.Param.Value == "*":
+			index = pe.Param.Value
+			val.Param = lit("@")
+		case indexLit(pe.Index) == "@" || indexLit(pe.Index) == "*":
+			index = indexLit(pe.Index)
+			val.Index = word(lit("@"))
+		}
+		call := &syntax.CallExpr{Args: []*syntax.Word{
+			word(lit(PatSubCommand)), word(lit(tmp)), word(lit(mode)),
+			word(&syntax.DblQuoted{Parts: patParts}),
+			word(&syntax.DblQuoted{Parts: with.Parts}),
+			word(&syntax.DblQuoted{Parts: []syntax.WordPart{&val}}),
+		}}
+		pre = append(pre, &syntax.Stmt{Position: st.Position, Cmd: call})
+		*pe = syntax.ParamExp{Dollar: pe.Dollar, Rbrace: pe.Rbrace, Param: lit(tmp)}
+		if index != "" {
+			pe.Index = word(lit(index))
+		}
+	}
+	orig := &syntax.Stmt{Position: st.Position, Cmd: st.Cmd}
+	st.Cmd = &syntax.Block{Stmts: append(pre, orig)}
+}
+
+// PatSub runs PatSubCommand from an exec handler.
+func PatSub(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) < 5 {
+		return fmt.Errorf("%s: need TMP MODE PAT REP VALUES", PatSubCommand)
+	}
+	tmp, mode, pat, rep, vals := args[1], args[2], args[3], args[4], args[5:]
+	expr, err := pattern.Regexp(pat, pattern.EntireString)
+	if err != nil {
+		return fmt.Errorf("bad pattern %q: %w", pat, err)
+	}
+	rx, err := regexp.Compile(expr)
+	if err != nil {
+		return fmt.Errorf("bad pattern %q: %w", pat, err)
+	}
+	var b strings.Builder
+	b.WriteString(tmp + "=(")
+	for _, v := range vals {
+		b.WriteString(" " + Quote(anchoredReplace(v, rx, mode == "%", rep)))
+	}
+	b.WriteString(" )")
+	if err := hc.Builtin(ctx, []string{"eval", b.String()}); err != nil {
+		return err
+	}
+	if hc.LastExitStatus != 0 {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	}
+	return nil
+}
+
+// anchoredReplace replaces the longest prefix (or suffix) of v matching rx.
+func anchoredReplace(v string, rx *regexp.Regexp, suffix bool, rep string) string {
+	if suffix {
+		for i := 0; i <= len(v); i++ {
+			if rx.MatchString(v[i:]) {
+				return v[:i] + rep
+			}
+		}
+		return v
+	}
+	for i := len(v); i >= 0; i-- {
+		if rx.MatchString(v[:i]) {
+			return rep + v[i:]
+		}
+	}
+	return v
+}
+
+func indexLit(e syntax.ArithmExpr) string {
+	if w, ok := e.(*syntax.Word); ok {
+		return w.Lit()
+	}
+	return ""
+}
