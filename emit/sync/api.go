@@ -72,6 +72,9 @@ type Output struct {
 	File       *build.File
 	Targets    []Target
 	Unresolved []Unresolved
+	// Problems are not fatal (a version left out, a missing Manifest
+	// entry); the report lists them with the failures.
+	Problems []string
 }
 
 // Target says how one ebuild target was expressed.

@@ -231,6 +231,9 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 		return nil
 	}
 	entry.Targets, entry.Unresolved = out.Targets, out.Unresolved
+	for _, p := range out.Problems {
+		entry.Failures = append(entry.Failures, Failure{What: cp, Err: relErr(p, ps.src.Repo)})
+	}
 	dir := pkg.Place.Path()
 	buckPath := dir + "/BUCK"
 	var oldFile *build.File

@@ -22,6 +22,7 @@ const indexVersion = 1
 type index struct {
 	Version   int                      `json:"version"`
 	Generator string                   `json:"generator"`
+	Evaluator string                   `json:"evaluator"`
 	World     string                   `json:"world"` // digest of everything resolution depends on
 	Packages  map[string]*indexPackage `json:"packages"`
 	// Support maps workspace paths written outside package directories

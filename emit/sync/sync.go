@@ -29,9 +29,12 @@ type Options struct {
 	Workspace string   // root of the Buck2 workspace
 	Sources   []Source // repositories, any order
 	Evaluator Evaluator
-	Generator Generator
-	Jobs      int    // parallel evaluations and generations (default 1)
-	Arch      string // keyword that makes a version stable (default "amd64")
+	// EvaluatorVersion names the evaluator's build; when it changes, every
+	// ebuild is evaluated again.
+	EvaluatorVersion string
+	Generator        Generator
+	Jobs             int    // parallel evaluations and generations (default 1)
+	Arch             string // keyword that makes a version stable (default "amd64")
 	// Only, when set, limits writing to these CAT/PN (import); the other
 	// packages are evaluated for resolution but neither written nor removed.
 	Only []string
@@ -103,6 +106,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	// A new generator version keeps the evaluations: every package key
 	// includes the version, so all packages regenerate anyway.
 	next := newIndex(opts.Generator.Version())
+	next.Evaluator = opts.EvaluatorVersion
 	w := &writer{root: opts.Workspace, diff: opts.Diff}
 	r := &run{opts: opts, prev: prev, next: next, w: w, prog: prog}
 
@@ -297,7 +301,7 @@ func (r *run) evaluate(ctx context.Context) error {
 func (r *run) prevEbuild(e *ebuildState) *indexEbuild {
 	cp := e.ref.Category + "/" + e.ref.PN
 	p := r.prev.Packages[cp]
-	if p == nil || p.Repo != e.src.Repo.Name {
+	if p == nil || p.Repo != e.src.Repo.Name || r.prev.Evaluator != r.opts.EvaluatorVersion {
 		return nil
 	}
 	return p.Ebuilds[e.ref.PF()]

@@ -126,13 +126,14 @@ func baseRepo(name string) map[string]string {
 }
 
 type fixture struct {
-	t        *testing.T
-	main, ws string
-	eval     *fakeEvaluator
-	gen      *fakeGenerator
-	extra    []Source
-	only     []string
-	lastDiff string
+	t           *testing.T
+	main, ws    string
+	eval        *fakeEvaluator
+	gen         *fakeGenerator
+	extra       []Source
+	only        []string
+	evalVersion string
+	lastDiff    string
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -170,7 +171,7 @@ func (f *fixture) sync(diff bool) *Result {
 	}
 	f.eval.count = 0
 	opts := Options{Workspace: f.ws, Sources: append([]Source{{Repo: r, Priority: 0}}, f.extra...),
-		Evaluator: f.eval, Generator: f.gen, Jobs: 2, Only: f.only}
+		Evaluator: f.eval, EvaluatorVersion: f.evalVersion, Generator: f.gen, Jobs: 2, Only: f.only}
 	var buf bytes.Buffer
 	if diff {
 		opts.Diff = &buf
@@ -334,6 +335,7 @@ func TestIncremental(t *testing.T) {
 			writeTree(f.t, f.main, map[string]string{"sys-libs/zlib/files/new.patch": "new\n"})
 		}, 0, 1},
 		{"generator version", func(f *fixture) { f.gen.version = "2" }, 0, 3},
+		{"evaluator version", func(f *fixture) { f.evalVersion = "2" }, 5, 0},
 		{"output deleted", func(f *fixture) {
 			os.Remove(filepath.Join(f.ws, "packages/linux/core/zlib/BUCK"))
 		}, 0, 1},
@@ -352,7 +354,7 @@ func TestIncremental(t *testing.T) {
 				t.Errorf("evaluated %d, generated %d; want %d, %d", res.Stats.Evaluated, res.Stats.Generated, tc.wantEvaluated, tc.wantGenerated)
 			}
 			// And the result equals a fresh sync of the edited tree.
-			fresh := &fixture{t: t, main: f.main, ws: t.TempDir(), eval: &fakeEvaluator{}, gen: f.gen}
+			fresh := &fixture{t: t, main: f.main, ws: t.TempDir(), eval: &fakeEvaluator{}, gen: f.gen, evalVersion: f.evalVersion}
 			fresh.sync(false)
 			if diff := cmp.Diff(fresh.snapshot(), f.snapshot()); diff != "" {
 				t.Errorf("incremental result differs from a fresh sync (-fresh +incremental):\n%s", diff)

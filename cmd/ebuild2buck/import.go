@@ -1,0 +1,28 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newImportCmd) }
+
+func newImportCmd() *cobra.Command {
+	var (
+		f        syncFlags
+		withDeps bool
+	)
+	cmd := &cobra.Command{
+		Use:   "import CAT/PKG... [--repo DIR|repos.conf]... [--workspace DIR] [--with-deps]",
+		Short: "Write one package (optionally with its dependency closure) into the workspace",
+		Long: `Like sync, but write only the named packages; with --with-deps also every
+package they depend on (DEPEND BDEPEND RDEPEND PDEPEND IDEPEND, under every USE
+conditional and every || alternative), transitively. The other packages of the
+repositories are evaluated so that dependencies resolve, but nothing of them is
+written or removed. See docs/SYNC.md.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSync(cmd, &f, args, withDeps) },
+	}
+	f.add(cmd)
+	cmd.Flags().BoolVar(&withDeps, "with-deps", false, "also write the dependency closure")
+	return cmd
+}
