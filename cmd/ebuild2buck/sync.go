@@ -140,8 +140,8 @@ func runSync(cmd *cobra.Command, f *syncFlags, only []string, withDeps bool) err
 		Evaluator: newEvaluators(srcs), EvaluatorVersion: version,
 		Generator: bsync.NewGenerator(version),
 		Jobs:      f.jobs, Only: only, WithDeps: withDeps,
-		Progress:  cmd.ErrOrStderr(),
-		Terminal:  cmd.ErrOrStderr() == os.Stderr && isTerminal(os.Stderr),
+		Progress: cmd.ErrOrStderr(),
+		Terminal: cmd.ErrOrStderr() == os.Stderr && isTerminal(os.Stderr),
 	}
 	if f.diff {
 		opts.Diff = cmd.OutOrStdout()
