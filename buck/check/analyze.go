@@ -33,6 +33,39 @@ type analyzer struct {
 	cycles  map[string]bool
 	configs map[string]*platformConfig
 	spec    []detectorRule
+	// exec is the platform exec_deps are configured for: the first of
+	// [build] execution_platforms when it is a workspace target, else ""
+	// (no constraints: an external cell's platform is not visible to the
+	// model).
+	exec string
+}
+
+// depNode is the node a reference leads to: exec deps are configured for
+// the execution platform, everything else (toolchain deps included) for
+// the platform of the referring target.
+func (a *analyzer) depNode(l model.Label, kind model.RefKind, platform string) node {
+	if kind == model.RefExecDep {
+		return node{l.Target(), a.exec}
+	}
+	return node{l.Target(), platform}
+}
+
+func (a *analyzer) parseExecPlatform() string {
+	root := a.w.in.Cells().RootCell()
+	v, ok := root.Config.Get("build", "execution_platforms")
+	if !ok || strings.TrimSpace(v) == "" {
+		return ""
+	}
+	first := strings.Fields(strings.ReplaceAll(v, ",", " "))[0]
+	l, err := model.ParseLabel(first, model.PackageID{Cell: root.Name}, a.w.in.Cells())
+	if err != nil {
+		a.w.diags = append(a.w.diags, model.Diagnostic{File: ".buckconfig", Msg: fmt.Sprintf("[build] execution_platforms: %v", err)})
+		return ""
+	}
+	if c, ok := a.w.in.Cells().Lookup(l.Cell); ok && c.External != "" {
+		return ""
+	}
+	return l.String()
 }
 
 // platformConfig is the constraint set of a platform, keyed by the label
@@ -52,6 +85,7 @@ type detectorRule struct {
 func (w *workspace) analyzeAll(ctx context.Context) {
 	a := &analyzer{w: w, state: map[node]state{}, result: map[node]*model.Dependency{}, cycles: map[string]bool{}, configs: map[string]*platformConfig{}}
 	a.spec = a.parseDetectorSpec()
+	a.exec = a.parseExecPlatform()
 	for _, t := range w.order {
 		if ctx.Err() != nil {
 			return
@@ -113,8 +147,8 @@ type resolver struct {
 	platform string
 }
 
-func (r *resolver) Providers(l model.Label) (*model.Dependency, error) {
-	d := r.a.result[node{l.Target(), r.platform}]
+func (r *resolver) Providers(l model.Label, kind model.RefKind) (*model.Dependency, error) {
+	d := r.a.result[r.a.depNode(l, kind, r.platform)]
 	if d == nil {
 		return nil, fmt.Errorf("dependency %s is not analysed", l)
 	}
@@ -226,7 +260,7 @@ func (a *analyzer) analyze(n node) {
 	}
 	ok := true
 	for _, ref := range refs {
-		dn := node{ref.Label.Target(), n.platform}
+		dn := a.depNode(ref.Label, ref.Kind, n.platform)
 		a.analyze(dn)
 		if a.result[dn] == nil {
 			ok = false

@@ -24,8 +24,10 @@ type analysis struct {
 // the configuration that select() resolves against.
 type DepResolver interface {
 	Resolver
-	// Providers returns the analysis result of a target.
-	Providers(l Label) (*Dependency, error)
+	// Providers returns the analysis result of a target reached through
+	// a reference of the given kind (exec deps are configured for the
+	// execution platform).
+	Providers(l Label, kind RefKind) (*Dependency, error)
 }
 
 // ConfiguredRefs lists the targets whose providers the analysis of t
@@ -219,7 +221,7 @@ func (a *analysis) resolveAttr(at *Attr, v starlark.Value, r DepResolver) (starl
 		case RefLabel:
 			return &LabelValue{x.label}, nil
 		case RefSource:
-			dep, err := r.Providers(x.label.Target())
+			dep, err := r.Providers(x.label.Target(), x.kind)
 			if err != nil {
 				return nil, err
 			}
@@ -232,7 +234,7 @@ func (a *analysis) resolveAttr(at *Attr, v starlark.Value, r DepResolver) (starl
 			}
 			return outs[0], nil
 		}
-		dep, err := r.Providers(x.label.Target())
+		dep, err := r.Providers(x.label.Target(), x.kind)
 		if err != nil {
 			return nil, err
 		}

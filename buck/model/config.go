@@ -20,16 +20,23 @@ type Config struct {
 }
 
 // ParseConfig reads the INI dialect of .buckconfig: [section] headers,
-// key = value lines, '#' and ';' comment lines, and indented continuation
-// lines (joined with a space). name is used in error messages.
+// key = value lines, '#' and ';' comment lines, and values continued on the
+// next line by a trailing backslash (joined with a space). name is used in
+// error messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	c := &Config{sections: map[string]map[string]string{}}
 	var section, lastKey string
+	continued := false // the previous value line ended in a backslash
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for lineNo := 1; sc.Scan(); lineNo++ {
 		raw := sc.Text()
 		line := strings.TrimSpace(raw)
+		wasContinued := continued
+		continued = false
 		switch {
+		case wasContinued && lastKey != "":
+			continued = strings.HasSuffix(line, "\\")
+			c.sections[section][lastKey] = strings.TrimSpace(c.sections[section][lastKey] + " " + strings.TrimSuffix(line, "\\"))
 		case line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";"):
 			continue
 		case strings.HasPrefix(line, "["):
@@ -41,8 +48,6 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 				c.sections[section] = map[string]string{}
 			}
 			lastKey = ""
-		case (raw[0] == ' ' || raw[0] == '\t') && lastKey != "" && !strings.Contains(line, "="):
-			c.sections[section][lastKey] += " " + line
 		default:
 			k, v, ok := strings.Cut(line, "=")
 			if !ok {
@@ -52,7 +57,8 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 				return nil, fmt.Errorf("%s:%d: key %q outside of a [section]", name, lineNo, strings.TrimSpace(k))
 			}
 			lastKey = strings.TrimSpace(k)
-			c.sections[section][lastKey] = strings.TrimSpace(v)
+			continued = strings.HasSuffix(strings.TrimSpace(v), "\\")
+			c.sections[section][lastKey] = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "\\"))
 		}
 	}
 	if err := sc.Err(); err != nil {
