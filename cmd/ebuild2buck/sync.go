@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,9 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"buckos.dev/buckos/ebuild"
 	"buckos.dev/buckos/ebuild/repo"
-	"buckos.dev/buckos/ebuild/source"
 	bsync "buckos.dev/buckos/emit/sync"
 )
 
@@ -77,26 +74,6 @@ func (f *syncFlags) sources() ([]bsync.Source, error) {
 	return bsync.OpenSources(confs)
 }
 
-// evaluators evaluates with one ebuild/source Evaluator per repository
-// (each has its own eclass search order).
-type evaluators map[*repo.Repo]*source.Evaluator
-
-func newEvaluators(srcs []bsync.Source) evaluators {
-	ev := evaluators{}
-	for _, s := range srcs {
-		ev[s.Repo] = source.New(source.Options{EclassDirs: s.Repo.EclassDirs()})
-	}
-	return ev
-}
-
-func (ev evaluators) Evaluate(ctx context.Context, r *repo.Repo, ref ebuild.Ref) (*ebuild.Metadata, error) {
-	e, ok := ev[r]
-	if !ok {
-		return nil, fmt.Errorf("%s: repository %s is not part of this sync", ref.Path, r.Name)
-	}
-	return e.Evaluate(ctx, ref)
-}
-
 // toolVersion identifies this build of ebuild2buck: a rebuilt tool
 // re-evaluates and regenerates everything once.
 func toolVersion() (string, error) {
@@ -137,7 +114,7 @@ func runSync(cmd *cobra.Command, f *syncFlags, only []string, withDeps bool) err
 	}
 	opts := bsync.Options{
 		Workspace: f.workspace, Sources: srcs,
-		Evaluator: newEvaluators(srcs), EvaluatorVersion: version,
+		Evaluator: bsync.NewSourceEvaluator(srcs), EvaluatorVersion: version,
 		Generator: bsync.NewGenerator(version),
 		Jobs:      f.jobs, Only: only, WithDeps: withDeps,
 		Progress: cmd.ErrOrStderr(),

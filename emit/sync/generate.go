@@ -111,7 +111,7 @@ func (r *run) generate(ctx context.Context) error {
 		old := r.prev.Packages[cp]
 		if r.only != nil && !r.only[cp] {
 			if old != nil {
-				entry.Key, entry.Files, entry.Targets, entry.Unresolved, entry.Failures = "", old.Files, old.Targets, old.Unresolved, old.Failures
+				entry.Key, entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = "", old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
 			}
 			continue
 		}
@@ -125,7 +125,7 @@ func (r *run) generate(ctx context.Context) error {
 		}
 		entry.Key = r.inputKey(ps, digest, files, fixup)
 		if old != nil && old.Key == entry.Key && old.Place == entry.Place && r.intact(old.Files) {
-			entry.Files, entry.Targets, entry.Unresolved, entry.Failures = old.Files, old.Targets, old.Unresolved, old.Failures
+			entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
 			continue
 		}
 		jobs = append(jobs, &job{ps: ps, entry: entry, files: files, fixup: fixup})
@@ -232,7 +232,7 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 	}
 	entry.Targets, entry.Unresolved = out.Targets, out.Unresolved
 	for _, p := range out.Problems {
-		entry.Failures = append(entry.Failures, Failure{What: cp, Err: relErr(p, ps.src.Repo)})
+		entry.Problems = append(entry.Problems, relErr(p, ps.src.Repo))
 	}
 	dir := pkg.Place.Path()
 	buckPath := dir + "/BUCK"
@@ -364,7 +364,7 @@ func (r *run) removeGone() error {
 			}
 			if r.opts.Diff == nil {
 				cat, _, _ := strings.Cut(cp, "/")
-				os.Remove(filepath.Join(r.opts.Workspace, StateDir, "cache", old.Repo, cat, pf+".json"))
+				os.Remove(filepath.Join(r.opts.Workspace, StateDir, "cache", old.Repo, cat, pf+".json.gz"))
 			}
 		}
 		if cur != nil {

@@ -42,6 +42,7 @@ type indexPackage struct {
 	Targets    []Target          `json:"targets,omitempty"`
 	Unresolved []Unresolved      `json:"unresolved,omitempty"`
 	Failures   []Failure         `json:"failures,omitempty"`
+	Problems   []string          `json:"problems,omitempty"`
 }
 
 // indexEbuild is the part of one evaluation that lets a later sync skip it.

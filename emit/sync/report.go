@@ -17,6 +17,8 @@ type Report struct {
 	Verbatims   []VerbatimTarget
 	Unresolved  []Unresolved
 	Failures    []Failure
+	// Problems are the generator's non-fatal notes, "CAT/PN: text".
+	Problems []string
 }
 
 // CellCount is one line of the per-cell summary.
@@ -59,6 +61,9 @@ func (r *run) report() *Report {
 		}
 		rep.Unresolved = append(rep.Unresolved, e.Unresolved...)
 		rep.Failures = append(rep.Failures, e.Failures...)
+		for _, p := range e.Problems {
+			rep.Problems = append(rep.Problems, cp+": "+p)
+		}
 	}
 	for _, c := range cells {
 		rep.Cells = append(rep.Cells, *c)
@@ -84,8 +89,8 @@ func (r *run) report() *Report {
 // Summary is the short form printed at the end of a sync.
 func (rep *Report) Summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d packages: %d declarative and %d verbatim ebuild targets, %d unresolved atoms, %d failures\n",
-		rep.Packages, rep.Declarative, rep.Verbatim, len(rep.Unresolved), len(rep.Failures))
+	fmt.Fprintf(&b, "%d packages: %d declarative and %d verbatim ebuild targets, %d unresolved atoms, %d failures, %d problems\n",
+		rep.Packages, rep.Declarative, rep.Verbatim, len(rep.Unresolved), len(rep.Failures), len(rep.Problems))
 	for _, c := range rep.Cells {
 		fmt.Fprintf(&b, "  %-14s %5d packages  %5d declarative  %5d verbatim\n", c.Cell, c.Packages, c.Declarative, c.Verbatim)
 	}
@@ -107,6 +112,10 @@ func (rep *Report) Text() string {
 	section("failures", len(rep.Failures))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(&b, "%s: %s\n", f.What, f.Err)
+	}
+	section("problems", len(rep.Problems))
+	for _, p := range rep.Problems {
+		fmt.Fprintln(&b, p)
 	}
 	section("verbatim targets", len(rep.Verbatims))
 	for _, v := range rep.Verbatims {

@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -366,15 +368,22 @@ func (r *run) hashEclassDirs(rp *repo.Repo) error {
 }
 
 func metadataPath(workspace string, rp *repo.Repo, ref ebuild.Ref) string {
-	return filepath.Join(workspace, StateDir, "cache", rp.Name, ref.Category, ref.PF()+".json")
+	return filepath.Join(workspace, StateDir, "cache", rp.Name, ref.Category, ref.PF()+".json.gz")
 }
 
+// saveMetadata keeps the full metadata (with every function source, about
+// 100 KB of JSON per ebuild) gzipped, so a package can be regenerated
+// without evaluating it again.
 func (r *run) saveMetadata(rp *repo.Repo, md *ebuild.Metadata) error {
-	data, err := json.Marshal(md)
-	if err != nil {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err := json.NewEncoder(zw).Encode(md); err != nil {
 		return fmt.Errorf("encode metadata of %s: %w", md.Ref.CPF(), err)
 	}
-	return writeAtomic(metadataPath(r.opts.Workspace, rp, md.Ref), data)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return writeAtomic(metadataPath(r.opts.Workspace, rp, md.Ref), buf.Bytes())
 }
 
 // loadMetadata returns the full metadata of an ebuild: fresh from this run,
@@ -384,12 +393,17 @@ func (r *run) loadMetadata(e *ebuildState) (*ebuild.Metadata, bool) {
 	if e.fresh != nil {
 		return e.fresh, true
 	}
-	data, err := os.ReadFile(metadataPath(r.opts.Workspace, e.src.Repo, e.ref))
+	f, err := os.Open(metadataPath(r.opts.Workspace, e.src.Repo, e.ref))
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
 	if err != nil {
 		return nil, false
 	}
 	var md ebuild.Metadata
-	if err := json.Unmarshal(data, &md); err != nil || md.MD5 != e.md5 {
+	if err := json.NewDecoder(zr).Decode(&md); err != nil || md.MD5 != e.md5 {
 		return nil, false
 	}
 	md.Ref = e.ref

@@ -81,6 +81,9 @@ func (g *fakeGenerator) Prepare(ctx context.Context, w *World) error {
 func (g *fakeGenerator) Generate(ctx context.Context, pkg *Package) (*Output, error) {
 	out := &Output{File: &build.File{Type: build.TypeBuild}}
 	for _, md := range pkg.Ebuilds {
+		if p := md.Raw["PROBLEM"]; p != "" {
+			out.Problems = append(out.Problems, p)
+		}
 		if md.Raw["FAILGEN"] != "" {
 			return nil, fmt.Errorf("%s: cannot generate", md.Ref.CPF())
 		}
@@ -147,7 +150,7 @@ func newFixture(t *testing.T) *fixture {
 		"sys-libs/zlib/zlib-1.4.ebuild":       "inherit build\nSLOT=\"0/1\"\nKEYWORDS=\"~amd64\"\n",
 		"sys-libs/zlib/files/fix.patch":       "--- a\n+++ b\n",
 		"sys-libs/zlib/files/sub/extra.patch": "extra\n",
-		"app-misc/hello/hello-1.ebuild":       "SLOT=\"0\"\nKEYWORDS=\"amd64\"\nRDEPEND=\"sys-libs/zlib dev-libs/missing\"\nVERBATIM=\"custom src_install\"\n",
+		"app-misc/hello/hello-1.ebuild":       "SLOT=\"0\"\nKEYWORDS=\"amd64\"\nRDEPEND=\"sys-libs/zlib dev-libs/missing\"\nVERBATIM=\"custom src_install\"\nPROBLEM=\"x.tar.gz is not in the Manifest\"\n",
 		"app-misc/broken/broken-1.ebuild":     "SLOT=\"0\"\ndie\n",
 		"app-misc/broken/broken-2.ebuild":     "SLOT=\"0\"\nKEYWORDS=\"~amd64\"\n",
 		"profiles/package.mask":               "=app-misc/broken-2\n",
@@ -253,6 +256,9 @@ func TestFullSync(t *testing.T) {
 	wantFail := []Failure{{What: "app-misc/broken-1", Err: "main/app-misc/broken/broken-1.ebuild:2: died"}}
 	if diff := cmp.Diff(wantFail, res.Report.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"app-misc/hello: x.tar.gz is not in the Manifest"}, res.Report.Problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	wantCells := []CellCount{{Cell: "core", Packages: 1, Declarative: 2}, {Cell: "system", Packages: 2, Declarative: 1, Verbatim: 1}}
 	if diff := cmp.Diff(wantCells, res.Report.Cells); diff != "" {
@@ -441,7 +447,7 @@ func TestRemovedPackage(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.ws, "packages/linux/core/zlib")); !os.IsNotExist(err) {
 		t.Errorf("package directory still exists: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(f.ws, StateDir, "cache/main/sys-libs/zlib-1.3.json")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(f.ws, StateDir, "cache/main/sys-libs/zlib-1.3.json.gz")); !os.IsNotExist(err) {
 		t.Errorf("metadata cache of a removed ebuild still exists: %v", err)
 	}
 	if res.Stats.Removed != 5 { // BUCK, 2 patches, the eclass and its BUCK
