@@ -266,9 +266,9 @@ func walkCmd(v starlark.Value, f func(starlark.Value)) {
 			walkCmd(it, f)
 		}
 	case *tsetProjection:
-		for _, it := range x.items {
-			walkCmd(it, f)
-		}
+		// Projections hold values of frozen sets: they cannot hold the
+		// outputs of the action being built, and listing them would cost
+		// the size of the closure per action.
 	case *ProviderInstance:
 		walkCmd(x.Field("args"), f)
 	default:

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"sync"
 
 	"go.starlark.net/starlark"
 )
@@ -68,6 +69,46 @@ type TSet struct {
 	value    starlark.Value // nil when the node has no value
 	children []*TSet
 	reduced  map[string]starlark.Value
+
+	mu        sync.Mutex
+	projected map[string][]starlark.Value // projection of this node's value
+	complete  map[string]bool             // this node and all below are projected
+}
+
+// ensureProjected computes (once) the args projection proj of every node
+// of the set, checking that each projected value can be on a command
+// line. Nodes shared with sets analysed earlier are already complete, so
+// the cost is proportional to the new nodes.
+func (t *TSet) ensureProjected(thread *starlark.Thread, proj string, f starlark.Callable) error {
+	t.mu.Lock()
+	done := t.complete[proj]
+	t.mu.Unlock()
+	if done {
+		return nil
+	}
+	var items []starlark.Value
+	if t.value != nil {
+		v, err := starlark.Call(thread, f, starlark.Tuple{t.value}, nil)
+		if err != nil {
+			return err
+		}
+		if items, err = cmdItems([]starlark.Value{v}); err != nil {
+			return fmt.Errorf("args projection %q: %w", proj, err)
+		}
+	}
+	for _, c := range t.children {
+		if err := c.ensureProjected(thread, proj, f); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	if t.projected == nil {
+		t.projected, t.complete = map[string][]starlark.Value{}, map[string]bool{}
+	}
+	t.projected[proj] = items
+	t.complete[proj] = true
+	t.mu.Unlock()
+	return nil
 }
 
 func (t *TSet) String() string        { return "<transitive_set " + t.def.name + ">" }
@@ -157,19 +198,10 @@ func (t *TSet) Attr(name string) (starlark.Value, error) {
 			if ordering != "preorder" {
 				return nil, notModelled("transitive_set projection ordering " + ordering)
 			}
-			p := &tsetProjection{}
-			for _, n := range t.preorder() {
-				v, err := starlark.Call(thread, f, starlark.Tuple{n.value}, nil)
-				if err != nil {
-					return nil, err
-				}
-				items, err := cmdItems([]starlark.Value{v})
-				if err != nil {
-					return nil, fmt.Errorf("args projection %q: %w", proj, err)
-				}
-				p.items = append(p.items, items...)
+			if err := t.ensureProjected(thread, proj, f); err != nil {
+				return nil, err
 			}
-			return p, nil
+			return &tsetProjection{set: t, proj: proj}, nil
 		}), nil
 	case "project_as_json":
 		return nil, notModelled("transitive_set.project_as_json")
@@ -178,7 +210,20 @@ func (t *TSet) Attr(name string) (starlark.Value, error) {
 }
 
 // tsetProjection is a transitive set projected as command line arguments.
-type tsetProjection struct{ items []starlark.Value }
+// Like Buck2's, it is lazy: the items are only listed when asked for.
+type tsetProjection struct {
+	set  *TSet
+	proj string
+}
+
+// items lists the projected items in preorder.
+func (p *tsetProjection) items() []starlark.Value {
+	var out []starlark.Value
+	for _, n := range p.set.preorder() {
+		out = append(out, n.projected[p.proj]...)
+	}
+	return out
+}
 
 func (p *tsetProjection) String() string        { return "<transitive_set_args_projection>" }
 func (p *tsetProjection) Type() string          { return "transitive_set_args_projection" }
