@@ -322,16 +322,18 @@ func ValidUseFlag(s string) bool {
 
 func parseUseDeps(s string, f features) ([]UseDep, error) {
 	var out []UseDep
-	seen := map[string]bool{}
+	// Like Portage, a flag may appear more than once, but always with the
+	// same default.
+	defaults := map[string]string{}
 	for _, tok := range strings.Split(s, ",") {
 		u, err := parseUseDep(tok, f)
 		if err != nil {
 			return nil, err
 		}
-		if seen[u.Flag] {
-			return nil, fmt.Errorf("USE flag %q appears twice in USE dependencies", u.Flag)
+		if d, ok := defaults[u.Flag]; ok && d != u.Default {
+			return nil, fmt.Errorf("USE flag %q has conflicting defaults in USE dependencies", u.Flag)
 		}
-		seen[u.Flag] = true
+		defaults[u.Flag] = u.Default
 		out = append(out, u)
 	}
 	return out, nil

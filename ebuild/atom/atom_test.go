@@ -55,6 +55,7 @@ func TestParse(t *testing.T) {
 		{"dev-libs/foo-bar2", "0", Atom{Category: "dev-libs", PN: "foo-bar2"}},
 		{"dev-libs/foo:1", "1", Atom{Category: "dev-libs", PN: "foo", Slot: "1"}},
 		{"dev-libs/foo[x(-)]", "4", Atom{Category: "dev-libs", PN: "foo", UseDeps: []UseDep{{Flag: "x", Enabled: true, Default: "-"}}}},
+		{"dev-libs/foo[a(+),-a(+)]", "8", Atom{Category: "dev-libs", PN: "foo", UseDeps: []UseDep{{Flag: "a", Enabled: true, Default: "+"}, {Flag: "a", Default: "+"}}}},
 		{"dev-lang/perl:=[x@y]", "5", Atom{Category: "dev-lang", PN: "perl", SlotOp: "=", UseDeps: []UseDep{{Flag: "x@y", Enabled: true}}}},
 	}
 	for _, tt := range tests {
@@ -98,7 +99,8 @@ func TestParseErrors(t *testing.T) {
 		{"dev-libs/foo[!a]", "8", "needs \"=\" or \"?\""},
 		{"dev-libs/foo[-a=]", "8", "cannot be combined"},
 		{"dev-libs/foo[-a?]", "8", "cannot be combined"},
-		{"dev-libs/foo[a,-a]", "8", "appears twice"},
+		{"dev-libs/foo[a,-a(+)]", "8", "conflicting defaults"},
+		{"dev-libs/foo[a(-),a(+)?]", "8", "conflicting defaults"},
 		{"dev-libs/foo[_a]", "8", "invalid USE dependency"},
 		{"dev-libs/foo[a(x)]", "8", "invalid USE dependency"},
 		{".dev/foo", "8", "invalid category"},

@@ -18,8 +18,8 @@ func fuzzRoundTrip(t *testing.T, key, s, eapiName string) {
 	if err != nil {
 		t.Fatalf("%s %q: re-parse of %q: %v", key, s, out, err)
 	}
-	if diff := cmp.Diff(n, again, treeOpts); diff != "" {
-		t.Fatalf("%s %q: re-parse of %q differs:\n%s", key, s, out, diff)
+	if !Equal(n, again) {
+		t.Fatalf("%s %q: re-parse of %q differs:\n%s", key, s, out, cmp.Diff(n, again, treeOpts))
 	}
 	if again.String() != out {
 		t.Fatalf("%s %q: String() not stable: %q then %q", key, s, out, again.String())

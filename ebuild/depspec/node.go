@@ -123,3 +123,27 @@ func writeNode(b *strings.Builder, n *Node) {
 	}
 	b.WriteString(" )")
 }
+
+// Equal reports whether two trees are the same: same kinds, flags,
+// leaves, atoms (compared by their text) and URIs, in the same order.
+func Equal(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Flag != b.Flag || a.Negated != b.Negated || a.Leaf != b.Leaf ||
+		len(a.Children) != len(b.Children) {
+		return false
+	}
+	if (a.Atom == nil) != (b.Atom == nil) || a.Atom != nil && a.Atom.String() != b.Atom.String() {
+		return false
+	}
+	if (a.URI == nil) != (b.URI == nil) || a.URI != nil && *a.URI != *b.URI {
+		return false
+	}
+	for i := range a.Children {
+		if !Equal(a.Children[i], b.Children[i]) {
+			return false
+		}
+	}
+	return true
+}
