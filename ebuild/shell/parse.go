@@ -67,22 +67,22 @@ func Parse(src []byte, name string) (*File, error) {
 			f.rewrite(stubs)
 			return f, nil
 		}
-		var perr syntax.ParseError
-		if !errors.As(err, &perr) || len(stubs) >= maxStubs {
+		pos, text, ok := errorPos(err)
+		if !ok || len(stubs) >= maxStubs {
 			return nil, err
 		}
-		start, end, fname, ok := enclosingFunc(lines, int(perr.Pos.Line()))
+		start, end, fname, ok := enclosingFunc(lines, int(pos.Line()))
 		if !ok {
 			return nil, err
 		}
 		orig := strings.Join(lines[start:end+1], "\n")
-		msg := fmt.Sprintf("%s:%d: %s", name, perr.Pos.Line(), perr.Text)
+		msg := fmt.Sprintf("%s:%d: %s", name, pos.Line(), text)
 		lines[start] = fmt.Sprintf("%s() { %s %s; }", fname, UnparsedCommand, Quote(msg))
 		for i := start + 1; i <= end; i++ {
 			lines[i] = ""
 		}
 		stubs[start+1] = stubInfo{name: fname, source: orig}
-		warnings = append(warnings, fmt.Sprintf("%s:%d: function %s stubbed: mvdan cannot parse it: %s", name, start+1, fname, perr.Text))
+		warnings = append(warnings, fmt.Sprintf("%s:%d: function %s stubbed: mvdan cannot parse it: %s", name, start+1, fname, text))
 	}
 }
 
@@ -100,7 +100,7 @@ func enclosingFunc(lines []string, errLine int) (start, end int, name string, ok
 		}
 		m := funcHead.FindStringSubmatch(l)
 		if m == nil || (!strings.Contains(l, "(") && !strings.HasPrefix(l, "function")) {
-			return 0, 0, "", false
+			continue // e.g. a multi-line string starting at column 0
 		}
 		name = m[1]
 		break
@@ -131,4 +131,17 @@ func fnv64(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h % 1000003
+}
+
+// errorPos extracts the position and text of a parse or language error.
+func errorPos(err error) (syntax.Pos, string, bool) {
+	var perr syntax.ParseError
+	if errors.As(err, &perr) {
+		return perr.Pos, perr.Text, true
+	}
+	var lerr syntax.LangError
+	if errors.As(err, &lerr) {
+		return lerr.Pos, lerr.Feature + " is not supported by the parser", true
+	}
+	return syntax.Pos{}, "", false
 }
