@@ -43,7 +43,7 @@ func TestFixtures(t *testing.T) {
 		}},
 		{"while.txt", []string{
 			`BUCK:1: cannot load "//defs:bad.bzl": it has errors`,
-			`defs/bad.bzl:3: while loops are not allowed (Buck2 and go.starlark.net reject them by default); use for over range()`,
+			`defs/bad.bzl:3: while loops are not allowed (not in the Starlark spec; go.starlark.net rejects them); use for over range()`,
 		}},
 		{"buck_def.txt", []string{
 			"BUCK:3: def is not allowed in a BUCK file (Buck2: \"`def` is not allowed in this dialect\"); define functions in a .bzl file and load() them",
@@ -68,8 +68,22 @@ func TestFixtures(t *testing.T) {
 			`BUCK:3: analysis of root//:a (rule unbound): declared outputs not bound by any action: out.txt`,
 			`BUCK:5: analysis of root//:b (rule no_default): implementation of no_default did not return DefaultInfo`,
 			`BUCK:7: analysis of root//:c (rule no_outputs): ctx.actions.run: the action has no outputs: mark what it writes with artifact.as_output()`,
-			`BUCK:9: analysis of root//:d (rule recursive): recursion is not allowed (Buck2 and go.starlark.net reject it): function _fact called recursively (at defs/bad.bzl:19)`,
+			`BUCK:9: analysis of root//:d (rule recursive): recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): function _fact called recursively (at defs/bad.bzl:19)`,
 			`BUCK:11: root//:e: attribute "v": select: none of the 1 conditions (//:on) matched the configuration and there is no DEFAULT`,
+		}},
+		{"dialect.txt", []string{
+			`defs/escape.bzl:1: syntax error: invalid escape sequence \d`,
+			`defs/loop.bzl:2: top-level for is not allowed in a .bzl file (go.starlark.net rejects it); put it inside a function`,
+			`defs/reassign.bzl:2: cannot reassign global X declared at defs/reassign.bzl:1:1`,
+			`defs/set.bzl:2: set() is not allowed (go.starlark.net only has it behind an option); use a dict with True values`,
+			`defs/undefined.bzl:2: undefined: dedupe (not a Buck2 builtin, or not modelled by ebuild2buck check)`,
+			`escape/BUCK:1: cannot load "//defs:escape.bzl": it has errors`,
+			"lambda/BUCK:1: lambda is not allowed in a BUCK file (Buck2: \"`lambda` is not allowed in this dialect\")",
+			`loop/BUCK:1: cannot load "//defs:loop.bzl": it has errors`,
+			`reassign/BUCK:1: cannot load "//defs:reassign.bzl": it has errors`,
+			`set/BUCK:1: cannot load "//defs:set.bzl": it has errors`,
+			`unassigned/BUCK:3: rule defined in defs/unassigned.bzl is not assigned to a global of its .bzl file, so Buck2 cannot name it`,
+			`undefined/BUCK:1: cannot load "//defs:undefined.bzl": it has errors`,
 		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,

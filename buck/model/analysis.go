@@ -688,7 +688,7 @@ func analysisError(err error) error {
 	}
 	msg := ee.Msg
 	if strings.Contains(msg, "called recursively") {
-		msg = "recursion is not allowed (Buck2 and go.starlark.net reject it): " + msg
+		msg = "recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): " + msg
 	}
 	if n := len(ee.CallStack); n > 0 {
 		pos := ee.CallStack[n-1].Pos

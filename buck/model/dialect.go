@@ -208,7 +208,7 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 		case *syntax.ForStmt:
 			add(pos, topLevel("for", buck))
 		case *syntax.WhileStmt:
-			add(pos, "while loops are not allowed (Buck2 and go.starlark.net reject them by default); use for over range()")
+			add(pos, "while loops are not allowed (not in the Starlark spec; go.starlark.net rejects them); use for over range()")
 		case *syntax.AssignStmt:
 			if buck {
 				add(pos, "assignments are not allowed in a BUCK file: BuckOS BUCK files hold only load() and calls")
@@ -222,7 +222,7 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if w, ok := n.(*syntax.WhileStmt); ok && !isTopLevel(f, w) {
 			pos, _ := w.Span()
-			add(pos, "while loops are not allowed (Buck2 and go.starlark.net reject them by default); use for over range()")
+			add(pos, "while loops are not allowed (not in the Starlark spec; go.starlark.net rejects them); use for over range()")
 		}
 		if l, ok := n.(*syntax.LambdaExpr); ok && buck {
 			pos, _ := l.Span()
@@ -257,6 +257,9 @@ func resolveDiagnostics(file string, err error) []Diagnostic {
 	case resolve.ErrorList:
 		for _, r := range e {
 			msg := r.Msg
+			if strings.Contains(msg, "does not support sets") {
+				msg = "set() is not allowed (go.starlark.net only has it behind an option); use a dict with True values"
+			}
 			if strings.HasPrefix(msg, "undefined: ") {
 				msg += " (not a Buck2 builtin, or not modelled by ebuild2buck check)"
 			}

@@ -295,7 +295,7 @@ func evalDiagnostic(file string, err error) Diagnostic {
 	}
 	msg := ee.Msg
 	if strings.Contains(msg, "called recursively") {
-		msg = "recursion is not allowed (Buck2 and go.starlark.net reject it): " + msg
+		msg = "recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): " + msg
 	}
 	line, inner := 0, ""
 	for i := len(ee.CallStack) - 1; i >= 0; i-- {
