@@ -86,7 +86,7 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 		return nil, err
 	}
 	in := model.New(cells)
-	pkgs, err := findPackages(cells, in.BuildfileNames())
+	pkgs, bzls, err := findPackages(cells, in.BuildfileNames())
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,14 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	var loadErrs []model.Diagnostic
+	for _, f := range bzls {
+		if err := in.LoadFile(f); err != nil {
+			loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: err.Error()})
+		}
+	}
 	w := newWorkspace(in, evaluated)
+	w.diags = append(w.diags, loadErrs...)
 	w.checkRefs()
 	w.analyzeAll(ctx)
 	if err := ctx.Err(); err != nil {
@@ -149,10 +156,12 @@ type pkgFile struct {
 	file string
 }
 
-// findPackages walks the workspace for build files. A directory belongs to
-// the cell with the longest path prefix; [project] ignore paths, hidden
-// directories, buck-out and external cells are skipped.
-func findPackages(cells *model.Cells, names []string) ([]pkgFile, error) {
+// findPackages walks the workspace for build files and .bzl files. A
+// directory belongs to the cell with the longest path prefix; [project]
+// ignore paths, hidden directories, buck-out and external cells are
+// skipped.
+func findPackages(cells *model.Cells, names []string) ([]pkgFile, []string, error) {
+	var bzls []string
 	ignore := map[string]bool{"buck-out": true}
 	if v, ok := cells.RootCell().Config.Get("project", "ignore"); ok {
 		for _, p := range strings.Split(v, ",") {
@@ -171,11 +180,14 @@ func findPackages(cells *model.Cells, names []string) ([]pkgFile, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
-			return nil
-		}
 		rel, _ := filepath.Rel(cells.Root, p)
 		rel = filepath.ToSlash(rel)
+		if !d.IsDir() {
+			if strings.HasSuffix(rel, ".bzl") {
+				bzls = append(bzls, rel)
+			}
+			return nil
+		}
 		if rel != "." && (strings.HasPrefix(d.Name(), ".") || ignore[rel]) {
 			return filepath.SkipDir
 		}
@@ -191,10 +203,10 @@ func findPackages(cells *model.Cells, names []string) ([]pkgFile, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("walking %s: %w", cells.Root, err)
+		return nil, nil, fmt.Errorf("walking %s: %w", cells.Root, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].file < out[j].file })
-	return out, nil
+	return out, bzls, nil
 }
 
 // workspace is the evaluated target graph.

@@ -135,6 +135,17 @@ func (in *Interp) loadTarget(fc *fileCtx, s string) (cell *Cell, rel string, err
 	return cell, path.Join(dir, file), nil
 }
 
+// LoadFile loads the .bzl file at a workspace-relative path (as if a
+// file of its own cell loaded it), so that files no BUCK file loads are
+// checked too. Its problems are in ModuleDiagnostics.
+func (in *Interp) LoadFile(rel string) error {
+	cell, inCell := in.cells.Owner(rel)
+	dir, file := path.Split(inCell)
+	fc := &fileCtx{cell: cell, file: "<check>"}
+	_, err := in.loadModule(fc, cell.Name+"//"+strings.TrimSuffix(dir, "/")+":"+file)
+	return err
+}
+
 // load is the Thread.Load function: it returns the globals of a module.
 func (in *Interp) load(thread *starlark.Thread, s string) (starlark.StringDict, error) {
 	m, err := in.loadModule(fileOf(thread), s)
