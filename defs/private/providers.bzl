@@ -48,3 +48,8 @@ BuckosToolchainInfo = provider(fields = [
 RootfsInfo = provider(fields = [
     "root",  # the assembled directory
 ])
+
+PackageSetInfo = provider(fields = [
+    "runtime",  # ImageTSet: every member and its RDEPEND closure
+    "members",  # labels (strings) of the members, as declared
+])

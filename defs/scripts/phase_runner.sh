@@ -120,14 +120,16 @@ __outer() {
 	for b in "${blockers[@]}"; do
 		for ((i = 0; i < ${#sysroots[@]}; i += 2)); do
 			p=${sysroots[i]}
-			if [ "${p%-[0-9]*}" = "$b" ]; then
+			# shellcheck disable=SC2053 # $b may be a pattern ("*/pn").
+			if [[ ${p%-[0-9]*} == $b ]]; then
 				echo "✗ $b is blocked by this package but $p is in its dependency closure" >&2
 				exit 1
 			fi
 		done
 		for ((i = 0; i < ${#tools[@]}; i += 2)); do
 			p=${tools[i]}
-			if [ "${p%-[0-9]*}" = "$b" ]; then
+			# shellcheck disable=SC2053
+			if [[ ${p%-[0-9]*} == $b ]]; then
 				echo "✗ $b is blocked by this package but $p is in its BDEPEND closure" >&2
 				exit 1
 			fi
@@ -177,6 +179,7 @@ __outer() {
 		__BUCKOS_TOOL_LIB=$(printf '%q' "${tool_lib#:}")
 		__BUCKOS_TOOLCHAIN_MODE=$(printf '%q' "$toolchain_mode")
 		__BUCKOS_RUN_TESTS=$(printf '%q' "$run_tests")
+		A=$(printf '%q' "$(for f in "${distfiles[@]}"; do printf '%s ' "$(basename "$f")"; done)")
 		__BUCKOS_PATCH_FILES=($(for f in "${patches[@]}"; do printf '%q ' "$(abs "$f")"; done))
 	EOF
 
@@ -640,7 +643,7 @@ default_src_prepare() {
 	fi
 	eapply_user
 }
-default_src_configure() { if [ -x "${ECONF_SOURCE:-.}/configure" ]; then econf; fi; }
+default_src_configure() { if [ -x "${ECONF_SOURCE:-.}/configure" ]; then econf "${BUCKOS_CONFIGURE_ARGS[@]}"; fi; }
 default_src_compile() {
 	if [ -f Makefile ] || [ -f GNUmakefile ] || [ -f makefile ]; then emake || die "emake failed"; fi
 }
@@ -736,6 +739,45 @@ __bs_perl_src_compile() { if [ -f Build ]; then ./Build || die; else emake; fi; 
 __bs_perl_src_test() { if [ -f Build ]; then ./Build test || die; else emake test; fi; }
 __bs_perl_src_install() { if [ -f Build ]; then ./Build install || die; else emake DESTDIR="$D" pure_install; fi; einstalldocs; }
 
+# ---- eclass entry points: verbatim phases call these; eclasses are not sourced ----
+cmake_src_prepare() { default_src_prepare; }
+cmake_src_configure() { __bs_cmake_src_configure "$@"; }
+cmake_src_compile() { __bs_cmake_src_compile "$@"; }
+cmake_build() { cmake --build "${BUILD_DIR:-$WORKDIR/${P}_build}" -j"$__jobs" -- "$@" || die "cmake_build failed"; }
+cmake_src_test() { __bs_cmake_src_test "$@"; }
+cmake_src_install() { __bs_cmake_src_install "$@"; }
+cmake_use_find_package() { if use "$1"; then echo "-DCMAKE_DISABLE_FIND_PACKAGE_$2=OFF"; else echo "-DCMAKE_DISABLE_FIND_PACKAGE_$2=ON"; fi; }
+cmake_comment_add_subdirectory() { local d; for d in "$@"; do sed -i -e "/add_subdirectory[[:space:]]*([[:space:]]*${d//\//\\/}[[:space:]]*)/I s/^/#DONOTBUILD /" "${CMAKE_USE_DIR:-$S}/CMakeLists.txt"; done; }
+meson_src_configure() { emesonargs+=("$@"); __bs_meson_src_configure; }
+meson_src_compile() { __bs_meson_src_compile "$@"; }
+meson_src_test() { __bs_meson_src_test "$@"; }
+meson_src_install() { __bs_meson_src_install "$@"; }
+eninja() { ninja -C "${BUILD_DIR:-.}" -j"$__jobs" "$@" || die "ninja failed"; }
+meson_use() { usex "$1" "-D${2-$1}=true" "-D${2-$1}=false"; }
+meson_feature() { usex "$1" "-D${2-$1}=enabled" "-D${2-$1}=disabled"; }
+distutils-r1_src_prepare() { default_src_prepare; }
+distutils-r1_src_configure() { :; }
+distutils-r1_src_compile() { __bs_python_src_compile "$@"; }
+distutils-r1_src_test() { __bs_python_src_test "$@"; }
+distutils-r1_src_install() { __bs_python_src_install "$@"; }
+cargo_src_configure() { :; }
+cargo_src_compile() { __bs_cargo_src_compile "$@"; }
+cargo_src_test() { __bs_cargo_src_test "$@"; }
+cargo_src_install() { __bs_cargo_src_install "$@"; }
+go-module_src_unpack() { default_src_unpack; }
+perl-module_src_configure() { __bs_perl_src_configure "$@"; }
+perl-module_src_compile() { __bs_perl_src_compile "$@"; }
+perl-module_src_test() { __bs_perl_src_test "$@"; }
+perl-module_src_install() { __bs_perl_src_install "$@"; }
+multilib-minimal_src_configure() { BUILD_DIR=${BUILD_DIR:-$S}; cd "$BUILD_DIR" || die; if declare -F multilib_src_configure >/dev/null; then multilib_src_configure; else default_src_configure; fi; }
+multilib-minimal_src_compile() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_compile >/dev/null; then multilib_src_compile; else default_src_compile; fi; }
+multilib-minimal_src_test() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_test >/dev/null; then multilib_src_test; else default_src_test; fi; }
+multilib-minimal_src_install() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_install >/dev/null; then multilib_src_install; else emake DESTDIR="$D" install; fi; if declare -F multilib_src_install_all >/dev/null; then cd "$S" && multilib_src_install_all; else einstalldocs; fi; }
+multilib_is_native_abi() { return 0; }
+multilib_native_use_enable() { use_enable "$@"; }
+multilib_native_use_with() { use_with "$@"; }
+multilib_native_usex() { usex "$@"; }
+
 __run_phase() {
 	local ph=$1
 	export EBUILD_PHASE=$ph EBUILD_PHASE_FUNC=$ph
@@ -746,13 +788,24 @@ __run_phase() {
 	esac
 	echo "$PWD" >"$T/.cwd"
 	echo "📦 Phase: $ph" >&2
+	if declare -F "buckos_pre_$ph" >/dev/null; then "buckos_pre_$ph"; fi
+	local e exported=
+	if ! declare -F "$ph" >/dev/null; then
+		# EXPORT_FUNCTIONS: the last inherited eclass with an entry point for the phase.
+		for e in $INHERITED; do
+			if declare -F "${e}_$ph" >/dev/null; then exported="${e}_$ph"; fi
+		done
+	fi
 	if declare -F "$ph" >/dev/null; then
 		"$ph"
+	elif [ -n "$exported" ]; then
+		"$exported"
 	elif declare -F "__bs_${BUCKOS_BUILD_SYSTEM}_$ph" >/dev/null; then
 		"__bs_${BUCKOS_BUILD_SYSTEM}_$ph"
 	else
 		"default_$ph"
 	fi
+	if declare -F "buckos_post_$ph" >/dev/null; then "buckos_post_$ph"; fi
 }
 
 __driver() {

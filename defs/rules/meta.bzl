@@ -1,0 +1,57 @@
+"""The meta package rule: nothing to build (virtual/*, acct-*), only dependency edges."""
+
+load("@root//defs/private:package_rule.bzl", "check_use_requirement")
+load("@root//defs/private:providers.bzl", "ImageTSet", "PackageInfo")
+
+def _meta_impl(ctx):
+    a = ctx.attrs
+    what = "{}-{}".format(a.package, a.version)
+    for pair in a.use_reqs:
+        check_use_requirement(what, pair[0], pair[1])
+    image = ctx.actions.symlinked_dir("image", {})
+    runtime = ctx.actions.tset(
+        ImageTSet,
+        value = struct(pf = what, image = image),
+        children = [d[PackageInfo].runtime for d in a.rdepend],
+    )
+    return [
+        DefaultInfo(default_output = image),
+        PackageInfo(
+            package = a.package,
+            version = a.version,
+            slot = a.slot,
+            subslot = a.subslot,
+            iuse = [f.lstrip("+-") for f in a.iuse],
+            use = a.use,
+            image = image,
+            runtime = runtime,
+            pdepend = a.pdepend,
+            idepend = a.idepend,
+            license = a.license,
+            build_system = "none",
+        ),
+    ]
+
+meta_package_rule = rule(
+    impl = _meta_impl,
+    attrs = {
+        "bdepend": attrs.list(attrs.exec_dep(providers = [PackageInfo]), default = []),
+        "depend": attrs.list(attrs.dep(providers = [PackageInfo]), default = []),
+        "description": attrs.string(default = ""),
+        "eapi": attrs.string(default = "8"),
+        "idepend": attrs.list(attrs.string(), default = []),
+        "iuse": attrs.list(attrs.string(), default = []),
+        "keywords": attrs.list(attrs.string(), default = []),
+        "license": attrs.string(default = ""),
+        "masked": attrs.bool(default = False),
+        "package": attrs.string(),
+        "pdepend": attrs.list(attrs.string(), default = []),
+        "rdepend": attrs.list(attrs.dep(providers = [PackageInfo]), default = []),
+        "slot": attrs.string(default = "0"),
+        "subslot": attrs.string(default = ""),
+        "use": attrs.list(attrs.string(), default = []),
+        "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
+        "version": attrs.string(),
+    },
+    doc = "A package with nothing to build: an empty image plus its RDEPEND edges.",
+)

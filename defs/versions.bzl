@@ -1,0 +1,138 @@
+"""Multiple versions, slots and version constraints. See docs/USE_AND_DEPS.md."""
+
+load("@root//defs/private:package_macro.bzl", "package_target")
+load("@root//defs/private:registry.bzl", "find_entry", "package_key", "target_name", "versions_newest_first")
+load("@root//defs/private:version.bzl", "sort_versions", "version_compare", "version_matches")
+
+_STATUSES = ["stable", "testing", "deprecated", "masked"]
+
+def compare_versions(a, b):
+    """-1, 0 or 1 by PMS version rules."""
+    return version_compare(a, b)
+
+def _default_alias(key):
+    pkgdir = key.split("//")[-1]
+    return "{}:{}".format(key, pkgdir.split("/")[-1])
+
+def version_dep(package, constraint, slot = None):
+    """A label for the newest non-masked registry version of package matching constraint.
+
+    package is "CELL//PKGDIR"; constraint is space-separated clauses: "1.2.3" (exact),
+    ">=", ">", "<=", "<", "~>" (pessimistic), "1.2.*", "=1.2*" (PMS prefix), "~1.2"
+    (any revision). slot narrows to one slot. A package the registry does not know (before
+    the first sync, or a hand-written one) resolves to its default target, unchecked.
+    """
+    key, entry = find_entry(package)
+    if entry == None:
+        key = package_key(package) or package
+        return _default_alias(key)
+    versions = entry.get("versions", {})
+    matching = []
+    for v in versions_newest_first(entry):
+        info = versions[v]
+        if info.get("status") == "masked" or info.get("masked", False):
+            continue
+        if slot != None and info.get("slot", "0") != slot:
+            continue
+        if version_matches(constraint, v):
+            matching.append(v)
+    if not matching:
+        fail("version_dep({}, {}{}): no non-masked version matches; the registry has {}".format(
+            repr(package),
+            repr(constraint),
+            ", slot = " + repr(slot) if slot != None else "",
+            ", ".join(["{} (slot {}, {})".format(v, versions[v].get("slot", "0"), versions[v].get("status", "?")) for v in versions_newest_first(entry)]),
+        ))
+    return target_name(key, entry, matching[0])
+
+def _status(info):
+    if info.get("masked", False):
+        return "masked"
+    if "status" in info:
+        if info["status"] not in _STATUSES:
+            fail("status {} is not one of {}".format(repr(info["status"]), _STATUSES))
+        return info["status"]
+    keywords = info.get("keywords", [])
+    for s in ["masked", "deprecated", "testing", "stable"]:
+        if s in keywords:
+            return s
+    return "stable"
+
+# Per-version keys of the seed's form that are not package arguments.
+_VERSION_ONLY_KEYS = ["build_system", "keywords", "masked", "slot", "status", "subslot", "target"]
+
+def multi_version_package(name, versions, default_version = None, build_system = "autotools", visibility = ["PUBLIC"], **common):
+    """Several versions of one package, slot aliases and a default alias.
+
+    versions maps VERSION to a dict with "slot", "subslot", "status" (stable, testing,
+    deprecated, masked) or the seed's "keywords", and either "target" (an existing
+    target, the generated form) or the package arguments (src_uri, sha256, configure_args,
+    ...) to build NAME-VERSION with build_system (the seed's form); `common` arguments
+    apply to every built version.
+
+    Creates the alias NAME -> the default version (default_version, else the newest
+    stable, else the newest non-masked) and, for built versions, one alias per slot
+    named by the slot (dev-libs//openssl:3). For "target" entries the generator writes
+    the slot aliases itself.
+    """
+    if not versions:
+        fail("multi_version_package({}): versions is empty".format(repr(name)))
+    targets = {}
+    statuses = {}
+    built = {}
+    for v in sort_versions(list(versions.keys())):
+        info = versions[v]
+        statuses[v] = _status(info)
+        if "target" in info:
+            targets[v] = info["target"]
+            continue
+        args = dict(common)
+        for k, value in info.items():
+            if k not in _VERSION_ONLY_KEYS:
+                args[k] = value
+        if "package" not in args:
+            args["package"] = "local/" + name
+        package_target(
+            info.get("build_system", build_system),
+            name = "{}-{}".format(name, v),
+            version = v,
+            slot = info.get("slot", "0"),
+            subslot = info.get("subslot"),
+            keywords = info.get("keywords", []),
+            masked = statuses[v] == "masked",
+            visibility = visibility,
+            **args
+        )
+        targets[v] = ":{}-{}".format(name, v)
+        built[v] = True
+
+    newest_first = sort_versions(list(versions.keys()))
+    if default_version == None:
+        for want in [["stable"], ["stable", "testing", "deprecated"]]:
+            for v in newest_first:
+                if statuses[v] in want:
+                    default_version = v
+                    break
+            if default_version != None:
+                break
+    if default_version == None:
+        fail("multi_version_package({}): every version is masked; give default_version".format(repr(name)))
+    if default_version not in versions:
+        fail("multi_version_package({}): default_version {} is not one of {}".format(repr(name), repr(default_version), newest_first))
+    native.alias(name = name, actual = targets[default_version], visibility = visibility)
+
+    slots = {}
+    for v in newest_first:
+        if v not in built or statuses[v] == "masked":
+            continue
+        s = versions[v].get("slot", "0")
+        if s not in slots or v == default_version:
+            slots[s] = v
+    for s in sorted(slots.keys()):
+        if s == name:
+            continue
+        native.alias(name = s, actual = targets[slots[s]], visibility = visibility)
+
+def versioned_package(name, version, build_system = "autotools", **kwargs):
+    """One version of a package as NAME-VERSION (for hand-written multi-version dirs)."""
+    package_target(build_system, name = "{}-{}".format(name, version), version = version, **kwargs)
