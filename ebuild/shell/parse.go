@@ -37,6 +37,7 @@ type File struct {
 
 	id      uint64 // distinguishes helper variables of different files
 	patsubs int
+	assoc   map[string]bool // names declared associative in this file
 }
 
 // UnparsedCommand is the command a stubbed function body runs. The
@@ -64,12 +65,16 @@ func Parse(src []byte, name string) (*File, error) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(joinLines(lines)), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(stubs)
+			f.rewrite(joinLines(lines), stubs)
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)
 		if !ok || len(stubs) >= maxStubs {
 			return nil, err
+		}
+		if l := int(pos.Line()) - 1; l < len(lines) && quoteArrayKey(lines, l) {
+			warnings = append(warnings, fmt.Sprintf("%s:%d: array key quoted: mvdan parses it as arithmetic: %s", name, l+1, text))
+			continue
 		}
 		start, end, fname, ok := enclosingFunc(lines, int(pos.Line()))
 		if !ok {
@@ -144,4 +149,19 @@ func errorPos(err error) (syntax.Pos, string, bool) {
 		return lerr.Pos, lerr.Feature + " is not supported by the parser", true
 	}
 	return syntax.Pos{}, "", false
+}
+
+var arrayKeyLine = regexp.MustCompile(`^([ \t]*)\[([^]"'$\\` + "`" + `]+)\](\+?=)`)
+
+// quoteArrayKey quotes the key of an array element line like
+// `[backports.tarfile]=MIT`, which mvdan parses as (floating point)
+// arithmetic while bash takes it literally for associative arrays.
+func quoteArrayKey(lines []string, i int) bool {
+	m := arrayKeyLine.FindStringSubmatchIndex(lines[i])
+	if m == nil {
+		return false
+	}
+	l := lines[i]
+	lines[i] = l[:m[4]] + `"` + l[m[4]:m[5]] + `"` + l[m[5]:]
+	return true
 }

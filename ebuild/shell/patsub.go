@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/pattern"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -19,9 +18,15 @@ import (
 //	PatSubCommand TMP MODE PAT REP VALUES...
 const PatSubCommand = "__buckos_patsub"
 
-// rewritePatSubs rewrites the anchored substitutions of one statement
-// (not those of statements nested in it, which get their own helper).
-func (f *File) rewritePatSubs(st *syntax.Stmt) {
+// rewriteStmt rewrites the expansions of one statement (not those of
+// statements nested in it, which are rewritten on their own) that mvdan
+// gets wrong, by computing them first with a helper command into an array
+// and expanding that array instead:
+//
+//   - $_ (last argument of the previous command; mvdan lacks it),
+//   - "${A[@]}" and "${!A[@]}" of associative arrays, in bash's order,
+//   - ${v/#pat/rep} and ${v/%pat/rep} (mvdan takes # and % literally).
+func (f *File) rewriteStmt(st *syntax.Stmt) {
 	if st.Cmd == nil {
 		return
 	}
@@ -31,10 +36,8 @@ func (f *File) rewritePatSubs(st *syntax.Stmt) {
 		case *syntax.Stmt:
 			return false
 		case *syntax.ParamExp:
-			if n.Repl != nil && !n.Repl.All && n.Repl.Orig != nil && len(n.Repl.Orig.Parts) > 0 {
-				if l, ok := n.Repl.Orig.Parts[0].(*syntax.Lit); ok && (strings.HasPrefix(l.Value, "#") || strings.HasPrefix(l.Value, "%")) {
-					found = append(found, n)
-				}
+			if n.Param != nil && (n.Param.Value == "_" || f.assoc[n.Param.Value] && !n.Length && !n.Width && isAllIndex(n.Index) || anchoredRepl(n)) {
+				found = append(found, n)
 			}
 		}
 		return true
@@ -43,9 +46,32 @@ func (f *File) rewritePatSubs(st *syntax.Stmt) {
 		return
 	}
 	var pre []*syntax.Stmt
-	for _, pe := range found {
+	add := func(args ...*syntax.Word) {
+		pre = append(pre, &syntax.Stmt{Position: st.Position, Cmd: &syntax.CallExpr{Args: args}})
+	}
+	tmpName := func() string {
 		f.patsubs++
-		tmp := fmt.Sprintf("__buckos_ps%d_%d", f.id, f.patsubs)
+		return fmt.Sprintf("__buckos_ps%d_%d", f.id, f.patsubs)
+	}
+	for _, pe := range found {
+		if pe.Param.Value == "_" {
+			tmp := tmpName()
+			add(word(lit(LastArgCommand)), word(lit(tmp)))
+			pe.Param = lit(tmp)
+		}
+		if f.assoc[pe.Param.Value] && !pe.Length && !pe.Width && isAllIndex(pe.Index) {
+			tmp := tmpName()
+			mode := "values"
+			if pe.Excl {
+				mode = "keys"
+			}
+			add(word(lit(AssocCommand)), word(lit(tmp)), word(lit(mode)), word(lit(pe.Param.Value)))
+			pe.Param, pe.Excl = lit(tmp), false
+		}
+		if !anchoredRepl(pe) {
+			continue
+		}
+		tmp := tmpName()
 		lit0 := pe.Repl.Orig.Parts[0].(*syntax.Lit)
 		mode := lit0.Value[:1]
 		patParts := append([]syntax.WordPart{lit(lit0.Value[1:])}, pe.Repl.Orig.Parts[1:]...)
@@ -60,17 +86,14 @@ func (f *File) rewritePatSubs(st *syntax.Stmt) {
 		case pe.Param.Value == "@" || pe.Param.Value == "*":
 			index = pe.Param.Value
 			val.Param = lit("@")
-		case indexLit(pe.Index) == "@" || indexLit(pe.Index) == "*":
+		case isAllIndex(pe.Index):
 			index = indexLit(pe.Index)
 			val.Index = word(lit("@"))
 		}
-		call := &syntax.CallExpr{Args: []*syntax.Word{
-			word(lit(PatSubCommand)), word(lit(tmp)), word(lit(mode)),
+		add(word(lit(PatSubCommand)), word(lit(tmp)), word(lit(mode)),
 			word(&syntax.DblQuoted{Parts: patParts}),
 			word(&syntax.DblQuoted{Parts: with.Parts}),
-			word(&syntax.DblQuoted{Parts: []syntax.WordPart{&val}}),
-		}}
-		pre = append(pre, &syntax.Stmt{Position: st.Position, Cmd: call})
+			word(&syntax.DblQuoted{Parts: []syntax.WordPart{&val}}))
 		*pe = syntax.ParamExp{Dollar: pe.Dollar, Rbrace: pe.Rbrace, Param: lit(tmp)}
 		if index != "" {
 			pe.Index = word(lit(index))
@@ -80,9 +103,21 @@ func (f *File) rewritePatSubs(st *syntax.Stmt) {
 	st.Cmd = &syntax.Block{Stmts: append(pre, orig)}
 }
 
+func anchoredRepl(n *syntax.ParamExp) bool {
+	if n.Repl == nil || n.Repl.All || n.Repl.Orig == nil || len(n.Repl.Orig.Parts) == 0 {
+		return false
+	}
+	l, ok := n.Repl.Orig.Parts[0].(*syntax.Lit)
+	return ok && (strings.HasPrefix(l.Value, "#") || strings.HasPrefix(l.Value, "%"))
+}
+
+func isAllIndex(e syntax.ArithmExpr) bool {
+	s := indexLit(e)
+	return s == "@" || s == "*"
+}
+
 // PatSub runs PatSubCommand from an exec handler.
 func PatSub(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
 	if len(args) < 5 {
 		return fmt.Errorf("%s: need TMP MODE PAT REP VALUES", PatSubCommand)
 	}
@@ -95,19 +130,11 @@ func PatSub(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bad pattern %q: %w", pat, err)
 	}
-	var b strings.Builder
-	b.WriteString(tmp + "=(")
-	for _, v := range vals {
-		b.WriteString(" " + Quote(anchoredReplace(v, rx, mode == "%", rep)))
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = anchoredReplace(v, rx, mode == "%", rep)
 	}
-	b.WriteString(" )")
-	if err := hc.Builtin(ctx, []string{"eval", b.String()}); err != nil {
-		return err
-	}
-	if hc.LastExitStatus != 0 {
-		return interp.ExitStatus(uint8(hc.LastExitStatus))
-	}
-	return nil
+	return assignArray(ctx, tmp, out)
 }
 
 // anchoredReplace replaces the longest prefix (or suffix) of v matching rx.

@@ -13,7 +13,14 @@ const DeclareFCommand = "__buckos_declare_F"
 // rewrite records every function's source and rewrites the tree for the
 // interpreter: function bodies maintain FUNCNAME and BASH_SOURCE, and
 // declare flags mvdan does not know are emulated or dropped.
-func (f *File) rewrite(stubs map[int]stubInfo) {
+func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
+	f.assoc = map[string]bool{}
+	syntax.Walk(f.AST, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.DeclClause); ok {
+			f.collectAssoc(src, d)
+		}
+		return true
+	})
 	printer := syntax.NewPrinter()
 	syntax.Walk(f.AST, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -36,7 +43,7 @@ func (f *File) rewrite(stubs map[int]stubInfo) {
 			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
 				rewriteDecl(n, d)
 			}
-			f.rewritePatSubs(n)
+			f.rewriteStmt(n)
 		}
 		return true
 	})
@@ -173,4 +180,40 @@ func SourceBody(f *File, caller string) *syntax.Stmt {
 		}
 	}
 	return body
+}
+
+// collectAssoc records the names declared associative (-A), and turns
+// their literal keys that the parser took for arithmetic (like
+// [foo-bar-3]=x) back into words.
+func (f *File) collectAssoc(src []byte, d *syntax.DeclClause) {
+	assoc := false
+	for _, a := range d.Args {
+		if s, ok := flagOf(a); ok && s[0] == '-' && strings.Contains(s, "A") {
+			assoc = true
+		}
+	}
+	if !assoc {
+		return
+	}
+	for _, a := range d.Args {
+		if a.Name == nil {
+			continue
+		}
+		f.assoc[a.Name.Value] = true
+		if a.Array == nil {
+			continue
+		}
+		for _, el := range a.Array.Elems {
+			if el.Index == nil {
+				continue
+			}
+			if _, ok := el.Index.(*syntax.Word); ok {
+				continue
+			}
+			from, to := int(el.Index.Pos().Offset()), int(el.Index.End().Offset())
+			if from < to && to <= len(src) {
+				el.Index = word(lit(string(src[from:to])))
+			}
+		}
+	}
 }

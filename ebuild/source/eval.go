@@ -71,6 +71,7 @@ type run struct {
 	explicit    []string
 	loaded      []*eclassFile
 	nesting     int
+	lastArg     string
 	nonfatal    int
 }
 
@@ -256,6 +257,9 @@ func (st *run) where(ctx context.Context) string {
 func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	if err := st.sb.Step(ctx); err != nil {
 		return nil, st.fail(ctx, err.Error(), err)
+	}
+	if !strings.HasPrefix(args[0], "__buckos") {
+		st.lastArg = args[len(args)-1]
 	}
 	args = shell.RewriteCall(args)
 	switch args[0] {

@@ -154,6 +154,10 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.AssocCommand:
+		return shell.Assoc(ctx, args)
+	case shell.LastArgCommand:
+		return shell.LastArg(ctx, args, st.lastArg)
 	case shell.PatSubCommand:
 		return shell.PatSub(ctx, args)
 	case shell.DeclareFCommand:
