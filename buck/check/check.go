@@ -90,6 +90,14 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Load every .bzl file first, in path order: module errors (a load
+	// cycle above all) then do not depend on which package runs first.
+	var loadErrs []model.Diagnostic
+	for _, f := range bzls {
+		if err := in.LoadFile(f); err != nil {
+			loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: err.Error()})
+		}
+	}
 	evaluated := make([]*model.Package, len(pkgs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
@@ -104,12 +112,6 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
-	}
-	var loadErrs []model.Diagnostic
-	for _, f := range bzls {
-		if err := in.LoadFile(f); err != nil {
-			loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: err.Error()})
-		}
 	}
 	w := newWorkspace(in, evaluated)
 	w.diags = append(w.diags, loadErrs...)

@@ -85,10 +85,21 @@ func TestFixtures(t *testing.T) {
 			`unassigned/BUCK:3: rule defined in defs/unassigned.bzl is not assigned to a global of its .bzl file, so Buck2 cannot name it`,
 			`undefined/BUCK:1: cannot load "//defs:undefined.bzl": it has errors`,
 		}},
+		{"misc.txt", []string{
+			`BUCK:5: target "files" is already defined at BUCK:3`,
+			`BUCK:7: analysis of root//:a (rule needs_info): attribute "dep": dependency root//:files does not provide Info, which the attribute requires`,
+			`BUCK:9: root//:b (rule needs_info): attribute "fixed" is default_only and cannot be set`,
+			`BUCK:11: root//:c (rule filegroup): attribute "visibility" cannot be a select()`,
+			`BUCK:13: analysis of root//:d (rule takes_source): attribute "src": source root//:files must have exactly one default output, it has 2`,
+			`BUCK:15: analysis of root//:e (rule takes_source): attribute "src": root//:gen has no sub-target "nope"`,
+			`cycle/BUCK:1: cannot load "//defs:a.bzl": it has errors`,
+			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
+			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`defs/query.bzl:1: not modelled: attrs.query`,
-			`pkg/BUCK:1: cannot load "@prelude//:rules.bzl": not modelled: load of prelude//rules.bzl: prelude is an external cell (bundled) whose files are not in the workspace`,
+			`pkg/BUCK:1: cannot load "@prelude//:rules.bzl": not modelled: load of prelude//:rules.bzl: prelude is an external cell (bundled) whose files are not in the workspace`,
 			`query/BUCK:1: cannot load "//defs:query.bzl": it has errors`,
 		}},
 	}

@@ -160,7 +160,8 @@ func (in *Interp) loadModule(fc *fileCtx, s string) (*module, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := cell.Name + "//" + rel
+	dir, file := path.Split(rel)
+	key := cell.Name + "//" + strings.TrimSuffix(dir, "/") + ":" + file
 	if cell.External != "" {
 		return nil, notModelled(fmt.Sprintf("load of %s: %s is an external cell (%s) whose files are not in the workspace", key, cell.Name, cell.External))
 	}
