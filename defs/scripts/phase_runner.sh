@@ -428,6 +428,11 @@ unpack() {
 		esac
 		[ -e "$src" ] || __helper_fail "unpack: $f does not exist" || return
 		einfo "Unpacking ${f##*/} to $PWD"
+		if [ -d "$src" ]; then
+			# A source directory (srcs = ["hello-1.0"] in a hand-written package) is copied.
+			cp -R -L "$src" "./${f##*/}" && chmod -R u+w "./${f##*/}" || __helper_fail "unpack: copying $f failed" || return
+			continue
+		fi
 		case "${f,,}" in
 		*.tar | *.tar.gz | *.tgz | *.tar.bz2 | *.tbz2 | *.tbz | *.tar.xz | *.txz | *.tar.lz | *.tar.zst | *.tar.lzma)
 			tar --no-same-owner -xf "$src" || __helper_fail "unpack: tar failed on $f" || return ;;

@@ -1,0 +1,3 @@
+"""BuckOS python_package example."""
+
+GREETING = "hello from python_package"
