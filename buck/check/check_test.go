@@ -92,6 +92,7 @@ func TestFixtures(t *testing.T) {
 			`BUCK:11: root//:c (rule filegroup): attribute "visibility" cannot be a select()`,
 			`BUCK:13: analysis of root//:d (rule takes_source): attribute "src": source root//:files must have exactly one default output, it has 2`,
 			`BUCK:15: analysis of root//:e (rule takes_source): attribute "src": root//:gen has no sub-target "nope"`,
+			`BUCK:19: root//:f (rule needs_info): attribute "_tool" is private (its name starts with _) and cannot be set`,
 			`cycle/BUCK:1: cannot load "//defs:a.bzl": it has errors`,
 			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
 			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,

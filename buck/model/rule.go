@@ -167,6 +167,10 @@ func (r *Rule) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 			errs = append(errs, fmt.Sprintf("attribute %q is default_only and cannot be set", k))
 			continue
 		}
+		if strings.HasPrefix(k, "_") {
+			errs = append(errs, fmt.Sprintf("attribute %q is private (its name starts with _) and cannot be set", k))
+			continue
+		}
 		before := len(c.refs)
 		cv, err := c.coerce(a, v)
 		if err != nil {
