@@ -36,7 +36,7 @@ func (f *File) rewriteStmt(st *syntax.Stmt) {
 		case *syntax.Stmt:
 			return false
 		case *syntax.ParamExp:
-			if n.Param != nil && (n.Param.Value == "_" || f.assoc[n.Param.Value] && !n.Length && !n.Width && isAllIndex(n.Index) || anchoredRepl(n)) {
+			if n.Param != nil && (n.Param.Value == "_" || f.assoc[n.Param.Value] && !n.Length && !n.Width && isAllIndex(n.Index) || patMode(n) != "") {
 				found = append(found, n)
 			}
 		}
@@ -68,19 +68,27 @@ func (f *File) rewriteStmt(st *syntax.Stmt) {
 			add(word(lit(AssocCommand)), word(lit(tmp)), word(lit(mode)), word(lit(pe.Param.Value)))
 			pe.Param, pe.Excl = lit(tmp), false
 		}
-		if !anchoredRepl(pe) {
+		mode := patMode(pe)
+		if mode == "" {
 			continue
 		}
 		tmp := tmpName()
-		lit0 := pe.Repl.Orig.Parts[0].(*syntax.Lit)
-		mode := lit0.Value[:1]
-		patParts := append([]syntax.WordPart{lit(lit0.Value[1:])}, pe.Repl.Orig.Parts[1:]...)
-		with := pe.Repl.With
-		if with == nil {
-			with = word(lit(""))
+		var patParts []syntax.WordPart
+		with := word(lit(""))
+		if pe.Repl != nil {
+			patParts = pe.Repl.Orig.Parts
+			if mode == "#" || mode == "%" {
+				lit0 := pe.Repl.Orig.Parts[0].(*syntax.Lit)
+				patParts = append([]syntax.WordPart{lit(lit0.Value[1:])}, pe.Repl.Orig.Parts[1:]...)
+			}
+			if pe.Repl.With != nil {
+				with = pe.Repl.With
+			}
+		} else if pe.Exp.Word != nil {
+			patParts = pe.Exp.Word.Parts
 		}
 		val := *pe
-		val.Repl = nil
+		val.Repl, val.Exp = nil, nil
 		index := ""
 		switch {
 		case pe.Param.Value == "@" || pe.Param.Value == "*":
@@ -103,12 +111,51 @@ func (f *File) rewriteStmt(st *syntax.Stmt) {
 	st.Cmd = &syntax.Block{Stmts: append(pre, orig)}
 }
 
-func anchoredRepl(n *syntax.ParamExp) bool {
-	if n.Repl == nil || n.Repl.All || n.Repl.Orig == nil || len(n.Repl.Orig.Parts) == 0 {
-		return false
+// patMode says whether a pattern expansion needs the helper and how:
+// "#" and "%" for anchored substitution, "/" and "//" for substitution
+// and "#r", "##r", "%r", "%%r" for removal, the latter ones only when the
+// pattern uses extended globbing (mvdan ignores extglob there).
+func patMode(n *syntax.ParamExp) string {
+	switch {
+	case n.Repl != nil && n.Repl.Orig != nil && len(n.Repl.Orig.Parts) > 0:
+		if l, ok := n.Repl.Orig.Parts[0].(*syntax.Lit); ok && !n.Repl.All && (strings.HasPrefix(l.Value, "#") || strings.HasPrefix(l.Value, "%")) {
+			return l.Value[:1]
+		}
+		if hasExtGlob(n.Repl.Orig) {
+			if n.Repl.All {
+				return "//"
+			}
+			return "/"
+		}
+	case n.Exp != nil && n.Exp.Word != nil && hasExtGlob(n.Exp.Word):
+		switch n.Exp.Op {
+		case syntax.RemSmallPrefix:
+			return "#r"
+		case syntax.RemLargePrefix:
+			return "##r"
+		case syntax.RemSmallSuffix:
+			return "%r"
+		case syntax.RemLargeSuffix:
+			return "%%r"
+		}
 	}
-	l, ok := n.Repl.Orig.Parts[0].(*syntax.Lit)
-	return ok && (strings.HasPrefix(l.Value, "#") || strings.HasPrefix(l.Value, "%"))
+	return ""
+}
+
+func hasExtGlob(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.ExtGlob:
+			return true
+		case *syntax.Lit:
+			for _, op := range []string{"+(", "*(", "?(", "@(", "!("} {
+				if strings.Contains(p.Value, op) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func isAllIndex(e syntax.ArithmExpr) bool {
@@ -122,7 +169,7 @@ func PatSub(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: need TMP MODE PAT REP VALUES", PatSubCommand)
 	}
 	tmp, mode, pat, rep, vals := args[1], args[2], args[3], args[4], args[5:]
-	expr, err := pattern.Regexp(pat, pattern.EntireString)
+	expr, err := pattern.Regexp(pat, pattern.EntireString|pattern.ExtendedOperators)
 	if err != nil {
 		return fmt.Errorf("bad pattern %q: %w", pat, err)
 	}
@@ -132,25 +179,75 @@ func PatSub(ctx context.Context, args []string) error {
 	}
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i] = anchoredReplace(v, rx, mode == "%", rep)
+		out[i] = patternOp(v, rx, mode, rep)
 	}
 	return assignArray(ctx, tmp, out)
 }
 
-// anchoredReplace replaces the longest prefix (or suffix) of v matching rx.
-func anchoredReplace(v string, rx *regexp.Regexp, suffix bool, rep string) string {
-	if suffix {
-		for i := 0; i <= len(v); i++ {
+// patternOp applies one pattern operation of bash to v; rx matches an
+// entire string.
+func patternOp(v string, rx *regexp.Regexp, mode, rep string) string {
+	n := len(v)
+	switch mode {
+	case "#": // longest matching prefix replaced
+		for i := n; i >= 0; i-- {
+			if rx.MatchString(v[:i]) {
+				return rep + v[i:]
+			}
+		}
+	case "%": // longest matching suffix replaced
+		for i := 0; i <= n; i++ {
 			if rx.MatchString(v[i:]) {
 				return v[:i] + rep
 			}
 		}
-		return v
-	}
-	for i := len(v); i >= 0; i-- {
-		if rx.MatchString(v[:i]) {
-			return rep + v[i:]
+	case "#r":
+		for i := 0; i <= n; i++ {
+			if rx.MatchString(v[:i]) {
+				return v[i:]
+			}
 		}
+	case "##r":
+		for i := n; i >= 0; i-- {
+			if rx.MatchString(v[:i]) {
+				return v[i:]
+			}
+		}
+	case "%r":
+		for i := n; i >= 0; i-- {
+			if rx.MatchString(v[i:]) {
+				return v[:i]
+			}
+		}
+	case "%%r":
+		for i := 0; i <= n; i++ {
+			if rx.MatchString(v[i:]) {
+				return v[:i]
+			}
+		}
+	case "/", "//":
+		var b strings.Builder
+		i := 0
+		for i < n {
+			j := n
+			for ; j > i; j-- {
+				if rx.MatchString(v[i:j]) {
+					break
+				}
+			}
+			if j == i {
+				b.WriteByte(v[i])
+				i++
+				continue
+			}
+			b.WriteString(rep)
+			i = j
+			if mode == "/" {
+				b.WriteString(v[i:])
+				return b.String()
+			}
+		}
+		return b.String()
 	}
 	return v
 }
