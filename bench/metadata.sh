@@ -32,10 +32,12 @@ echo "### \`ebuild2buck metadata\` on corpus/gentoo ($(date -u +%Y-%m-%d), commi
 echo
 echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(go version | cut -d' ' -f3)."
 echo
-echo "| jobs | wall | user | sys | peak RSS | ebuilds | written | failed |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| jobs | wall | user | sys | peak RSS | ebuilds | written | failed | load before |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for j in "${jobs_list[@]}"; do
 	out="$work/out-$j"
+	# The 1-minute load average: other work on the machine inflates wall time.
+	load="$(cut -d' ' -f1 /proc/loadavg)"
 	/usr/bin/time -v -o "$work/time-$j" "$work/ebuild2buck" metadata "$tree" --out "$out" --jobs "$j" \
 		>"$work/stdout-$j" 2>"$work/stderr-$j"
 	wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time-$j")"
@@ -44,7 +46,7 @@ for j in "${jobs_list[@]}"; do
 	rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time-$j")"
 	# Summary line: "metadata: N ebuilds, W written, F failed, B bad names, T"
 	read -r _ n _ w _ f _ _ < <(tr -d ',' <"$work/stdout-$j")
-	printf '| %s | %s | %ss | %ss | %d MiB | %s | %s | %s |\n' "$j" "$wall" "$user" "$sys" "$((rss / 1024))" "$n" "$w" "$f"
+	printf '| %s | %s | %ss | %ss | %d MiB | %s | %s | %s | %s |\n' "$j" "$wall" "$user" "$sys" "$((rss / 1024))" "$n" "$w" "$f" "$load"
 done
 echo
 echo "Command: \`ebuild2buck metadata \$BUCKOS_SHARED/corpus/gentoo --out DIR --jobs N\` (bench/metadata.sh)."
