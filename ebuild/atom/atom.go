@@ -144,6 +144,17 @@ func (a Atom) MatchesVersion(v version.Version) bool {
 	return false
 }
 
+// MatchesSlot reports whether a package with SLOT "slot/subslot" satisfies
+// the atom's slot restriction, as Portage's _match_slot: the slots must be
+// equal, and the sub-slots too when the atom names one. Slot operators
+// alone (":=", ":*") restrict nothing.
+func (a Atom) MatchesSlot(slot, subslot string) bool {
+	if a.Slot == "" {
+		return true
+	}
+	return a.Slot == slot && (a.SubSlot == "" || a.SubSlot == subslot)
+}
+
 // Parse parses one atom as allowed by eapi ("" for no EAPI restrictions,
 // which also allows "::repo"). Errors quote the atom and name the part that
 // is wrong.

@@ -188,3 +188,29 @@ func TestUseDepString(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchesSlot(t *testing.T) {
+	tests := []struct {
+		atom, slot, sub string
+		want            bool
+	}{
+		{"a/b", "0", "", true},
+		{"a/b:=", "3", "3.1", true},
+		{"a/b:*", "3", "", true},
+		{"a/b:3", "3", "3.1", true},
+		{"a/b:3=", "3", "", true},
+		{"a/b:3", "4", "", false},
+		{"a/b:3/3.1", "3", "3.1", true},
+		{"a/b:3/3.1=", "3", "3.2", false},
+		{"a/b:3/3.1", "3", "", false},
+	}
+	for _, tt := range tests {
+		a, err := Parse(tt.atom, "8")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.MatchesSlot(tt.slot, tt.sub); got != tt.want {
+			t.Errorf("%s MatchesSlot(%q, %q) = %v, want %v", tt.atom, tt.slot, tt.sub, got, tt.want)
+		}
+	}
+}
