@@ -97,6 +97,11 @@ func TestFixtures(t *testing.T) {
 			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
 			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,
 		}},
+		{"sources.txt", []string{
+			"BUCK:7: root//:dir (rule files): attribute \"srcs\": item 0: expected file, but got a directory for path `tree` in package `root//` (Buck2 needs attrs.source(allow_directory = True))",
+			"BUCK:9: root//:missing (rule files): attribute \"srcs\": item 0: source file `nope.txt` does not exist as a member of package `root//`",
+			"BUCK:11: root//:sub (rule files): attribute \"srcs\": item 0: source file `sub/c.txt` does not exist as a member of package `root//`",
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`defs/query.bzl:1: not modelled: attrs.query`,

@@ -42,6 +42,7 @@ type Attr struct {
 	providers []*Provider
 	enum      []string
 	doc       string
+	allowDir  bool // attrs.source(allow_directory = True)
 }
 
 func (a *Attr) String() string {
@@ -104,11 +105,28 @@ func newAttrsModule() *starlarkstruct.Module {
 		"string": kString, "bool": kBool, "int": kInt, "source": kSource, "label": kLabel,
 		"any": kAny, "arg": kArg,
 	}
+	// Keyword arguments Buck2 accepts that change nothing the model checks.
+	ignored := map[string]bool{"validate": true, "json": true, "anon_target_compatible": true,
+		"pulls_plugins": true, "pulls_and_pushes_plugins": true}
 	for name, k := range simple {
 		k := k
 		m.Members[name] = starlark.NewBuiltin("attrs."+name, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			a := &Attr{kind: k}
-			return a, a.unpackCommon(b.Name(), args, kwargs, 0)
+			rest := kwargs[:0:0]
+			for _, kv := range kwargs {
+				switch key := string(kv[0].(starlark.String)); {
+				case key == "allow_directory" && k == kSource:
+					b, ok := kv[1].(starlark.Bool)
+					if !ok {
+						return nil, fmt.Errorf("%s: allow_directory must be a bool, got %s", name, kv[1].Type())
+					}
+					a.allowDir = bool(b)
+				case ignored[key]:
+				default:
+					rest = append(rest, kv)
+				}
+			}
+			return a, a.unpackCommon(b.Name(), args, rest, 0)
 		})
 	}
 	for name, k := range map[string]attrKind{"dep": kDep, "exec_dep": kExecDep, "toolchain_dep": kToolchainDep} {
@@ -118,8 +136,10 @@ func newAttrsModule() *starlarkstruct.Module {
 			var provs starlark.Value = starlark.NewList(nil)
 			rest := kwargs[:0:0]
 			for _, kv := range kwargs {
-				if string(kv[0].(starlark.String)) == "providers" {
+				if key := string(kv[0].(starlark.String)); key == "providers" {
 					provs = kv[1]
+					continue
+				} else if ignored[key] {
 					continue
 				}
 				rest = append(rest, kv)
@@ -255,6 +275,8 @@ type coercer struct {
 	pkg    PackageID
 	cells  *Cells
 	pkgDir string // absolute directory of the package, for source files
+	// buildfiles are the build file names, to see sub-packages.
+	buildfiles []string
 	refs   []*depRef
 }
 
@@ -414,17 +436,42 @@ func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
 				c.refs = append(c.refs, r)
 				return r, nil
 			}
-			clean := path.Clean(s)
-			if s == "" || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-				return nil, fmt.Errorf("source %q must be a relative path inside the package", s)
+			// Buck2 tidies "./x" and "x/" before looking the path up.
+			clean := strings.TrimSuffix(strings.TrimPrefix(s, "./"), "/")
+			if clean == "" || path.IsAbs(clean) || path.Clean(clean) != clean || clean == ".." || strings.HasPrefix(clean, "../") {
+				return nil, fmt.Errorf("source %q must be a normalized relative path inside the package", s)
 			}
 			if c.pkgDir != "" {
-				if _, err := os.Stat(filepath.Join(c.pkgDir, filepath.FromSlash(clean))); err != nil {
-					return nil, fmt.Errorf("source file %q does not exist in package %s", s, c.pkg)
+				if err := c.checkSourcePath(clean, a.allowDir); err != nil {
+					return nil, err
 				}
 			}
 			return &sourceRef{path: clean}, nil
 		}
 	}
 	return nil, typeErr(a, v)
+}
+
+// checkSourcePath applies Buck2's rules for a source path: it must be a
+// file of the package (not of a sub-package), or a directory when the
+// attribute allows directories.
+func (c *coercer) checkSourcePath(p string, allowDir bool) error {
+	missing := fmt.Errorf("source file `%s` does not exist as a member of package `%s`", p, c.pkg)
+	parts := strings.Split(p, "/")
+	for i := 1; i < len(parts); i++ {
+		dir := filepath.Join(c.pkgDir, filepath.FromSlash(strings.Join(parts[:i], "/")))
+		for _, n := range c.buildfiles {
+			if st, err := os.Stat(filepath.Join(dir, n)); err == nil && !st.IsDir() {
+				return missing // the file belongs to a sub-package
+			}
+		}
+	}
+	st, err := os.Stat(filepath.Join(c.pkgDir, filepath.FromSlash(p)))
+	if err != nil {
+		return missing
+	}
+	if st.IsDir() && !allowDir {
+		return fmt.Errorf("expected file, but got a directory for path `%s` in package `%s` (Buck2 needs attrs.source(allow_directory = True))", p, c.pkg)
+	}
+	return nil
 }

@@ -117,7 +117,7 @@ func exportFileImpl(a *analysis) ([]*ProviderInstance, error) {
 		return []*ProviderInstance{defaultInfo(art)}, nil
 	}
 	// Without src, export_file exports the file named like the target.
-	c := &coercer{pkg: a.target.Label.Pkg(), pkgDir: a.target.pkgDir}
+	c := &coercer{pkg: a.target.Label.Pkg(), pkgDir: a.target.pkgDir, buildfiles: []string{"BUCK", "BUCK.v2"}}
 	if _, err := c.coerce(&Attr{kind: kSource}, starlark.String(a.target.Label.Name)); err != nil {
 		return nil, fmt.Errorf("export_file without src: %w", err)
 	}

@@ -151,7 +151,7 @@ func (r *Rule) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	c := &coercer{pkg: p.ID, cells: p.interp.cells, pkgDir: p.Dir}
+	c := &coercer{pkg: p.ID, cells: p.interp.cells, pkgDir: p.Dir, buildfiles: p.interp.buildfiles}
 	for _, k := range keys {
 		a, ok := r.attrs[k]
 		if !ok {
