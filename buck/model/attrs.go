@@ -277,7 +277,7 @@ type coercer struct {
 	pkgDir string // absolute directory of the package, for source files
 	// buildfiles are the build file names, to see sub-packages.
 	buildfiles []string
-	refs   []*depRef
+	refs       []*depRef
 }
 
 func typeErr(a *Attr, v starlark.Value) error {
