@@ -1,0 +1,139 @@
+package check
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repoRoot is the BuckOS checkout this package lives in.
+const repoRoot = "../.."
+
+// copyRepoWorkspace copies the rule library and what it loads (defs/,
+// config/, platforms/, toolchains/, packages/registry_data.bzl and the
+// root .buckconfig) into a temporary workspace, and adds files.
+func copyRepoWorkspace(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyFile := func(rel string) {
+		data, err := os.ReadFile(filepath.Join(repoRoot, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(".buckconfig")
+	copyFile("packages/registry_data.bzl")
+	for _, d := range []string{"defs", "config", "platforms", "toolchains"} {
+		err := filepath.WalkDir(filepath.Join(repoRoot, d), func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(repoRoot, p)
+			copyFile(rel)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestRepoDefs checks packages written against the repository's rule
+// library (engineer C's defs/): a good one passes, and the load-time
+// checks of the macros (REQUIRED_USE, checksum length) fail at the
+// package's line with the macro's message.
+func TestRepoDefs(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(repoRoot, "defs/package_defs.bzl")); err != nil {
+		t.Fatalf("the rule library is missing: %v", err)
+	}
+	const header = `load("@root//defs:package_defs.bzl", "autotools_package", "download_source")
+`
+	tests := []struct {
+		name string
+		buck string
+		// want is the line of the error and fragments its message holds;
+		// line 0 means no error.
+		line int
+		want []string
+	}{
+		{"good", header + `
+download_source(
+    name = "x-1.0.tar.gz",
+    src_uri = ["https://example.org/x-1.0.tar.gz"],
+    sha256 = "` + strings.Repeat("a", 64) + `",
+)
+
+autotools_package(
+    name = "x-1.0",
+    package = "app-misc/x",
+    version = "1.0",
+    iuse = ["+a", "b"],
+    required_use = "^^ ( a b )",
+    srcs = [":x-1.0.tar.gz"],
+)
+`, 0, nil},
+		{"required_use", header + `
+autotools_package(
+    name = "x-1.0",
+    package = "app-misc/x",
+    version = "1.0",
+    iuse = ["a", "b"],
+    required_use = "^^ ( a b )",
+)
+`, 3, []string{"fail: ", "app-misc/x", "REQUIRED_USE is not satisfied", "^^ ( a b )", "(raised at defs/private/depspec.bzl:"}},
+		{"checksum", header + `
+download_source(
+    name = "x-1.0.tar.gz",
+    src_uri = ["https://example.org/x-1.0.tar.gz"],
+    sha256 = "` + strings.Repeat("a", 63) + `",
+)
+`, 3, []string{"fail: ", "x-1.0.tar.gz", "malformed sha256 checksum", "63", "64", "(raised at defs/private/checksum.bzl:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyRepoWorkspace(t, map[string]string{"packages/linux/examples/x/BUCK": tt.buck})
+			rep, err := Check(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.line == 0 {
+				if !rep.OK() {
+					t.Fatalf("errors: %v", rep.Errors)
+				}
+				return
+			}
+			if len(rep.Errors) != 1 {
+				t.Fatalf("want 1 error, got %d: %v", len(rep.Errors), rep.Errors)
+			}
+			e := rep.Errors[0]
+			if e.File != "packages/linux/examples/x/BUCK" || e.Line != tt.line {
+				t.Errorf("error at %s:%d, want packages/linux/examples/x/BUCK:%d", e.File, e.Line, tt.line)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(e.Msg, w) {
+					t.Errorf("message %q does not contain %q", e.Msg, w)
+				}
+			}
+		})
+	}
+}
