@@ -814,6 +814,8 @@ __run_phase() {
 }
 
 __driver() {
+	# Ebuild code expects Portage's shell: no nounset, no pipefail.
+	set +u +o pipefail
 	# shellcheck disable=SC1090
 	source "$1" || exit 1
 	export WORKDIR T D DISTDIR FILESDIR SYSROOT HOME PATH TMPDIR

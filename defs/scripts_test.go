@@ -1,0 +1,471 @@
+package defs_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// shared returns $BUCKOS_SHARED/distfiles, skipping without the variable and failing
+// when it is set but the data is missing.
+func distfiles(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("BUCKOS_SHARED")
+	if dir == "" {
+		t.Skip("BUCKOS_SHARED is not set: this test needs $BUCKOS_SHARED/distfiles (lz4-1.10.0.tar.gz, bzip2-1.0.8.tar.gz, MANIFEST.tsv)")
+	}
+	d := filepath.Join(dir, "distfiles")
+	for _, f := range []string{"MANIFEST.tsv", "lz4-1.10.0.tar.gz", "bzip2-1.0.8.tar.gz"} {
+		if _, err := os.Stat(filepath.Join(d, f)); err != nil {
+			t.Fatalf("BUCKOS_SHARED is set but the distfiles are missing: %v", err)
+		}
+	}
+	return d
+}
+
+type manifestRow struct {
+	size    string
+	sha512  string
+	blake2b string
+}
+
+// manifest reads MANIFEST.tsv (gentoo_distfile, size, sha512, blake2b, ...).
+func manifest(t *testing.T, dir string) map[string]manifestRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "MANIFEST.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := map[string]manifestRow{}
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 1<<20), 1<<20)
+	for s.Scan() {
+		cols := strings.Split(s.Text(), "\t")
+		if len(cols) < 4 || cols[0] == "gentoo_distfile" {
+			continue
+		}
+		rows[cols[0]] = manifestRow{size: cols[1], sha512: cols[2], blake2b: cols[3]}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func fileDigests(t *testing.T, path string) (sha256hex, sha512hex string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sha256.Sum256(b)
+	c := sha512.Sum512(b)
+	return hex.EncodeToString(a[:]), hex.EncodeToString(c[:])
+}
+
+func script(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("scripts", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, ctx context.Context, dir string, env []string, name string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "bash", append([]string{name}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	return o.String(), e.String(), err
+}
+
+func TestDownload(t *testing.T) {
+	dist := distfiles(t)
+	rows := manifest(t, dist)
+	const name = "lz4-1.10.0.tar.gz"
+	row, ok := rows[name]
+	if !ok {
+		t.Fatalf("MANIFEST.tsv has no row for %s", name)
+	}
+	sha256hex, sha512hex := fileDigests(t, filepath.Join(dist, name))
+	if sha512hex != row.sha512 {
+		t.Fatalf("%s: sha512 of the file %s differs from MANIFEST.tsv %s", name, sha512hex, row.sha512)
+	}
+	wrong := strings.Repeat("0", 128)
+
+	tests := []struct {
+		name     string
+		args     []string
+		env      []string
+		wantOK   bool
+		wantErrs []string // substrings of stderr, in order
+	}{
+		{
+			name:   "manifest checksums from distdir",
+			args:   []string{"--name", name, "--distdir", dist, "--size", row.size, "--sha512", row.sha512, "--blake2b", row.blake2b},
+			wantOK: true,
+		},
+		{
+			name:   "sha256 only",
+			args:   []string{"--name", name, "--distdir", dist, "--sha256", sha256hex},
+			wantOK: true,
+		},
+		{
+			name:   "upper-case hex is accepted",
+			args:   []string{"--name", name, "--distdir", dist, "--sha512", strings.ToUpper(row.sha512)},
+			wantOK: true,
+		},
+		{
+			name:     "wrong sha512",
+			args:     []string{"--name", name, "--distdir", dist, "--sha512", wrong, "--blake2b", row.blake2b},
+			wantErrs: []string{"✗ Checksum verification FAILED", "Algorithm: SHA512", "Expected: " + wrong, "Actual:   " + row.sha512, "File:     " + name, "Could not obtain a verified copy of " + name},
+		},
+		{
+			name:     "wrong blake2b",
+			args:     []string{"--name", name, "--distdir", dist, "--sha512", row.sha512, "--blake2b", wrong},
+			wantErrs: []string{"✗ Checksum verification FAILED", "Algorithm: BLAKE2B", "Expected: " + wrong, "Actual:   " + row.blake2b, "File:     " + name},
+		},
+		{
+			name:     "wrong size",
+			args:     []string{"--name", name, "--distdir", dist, "--size", "1", "--sha512", row.sha512},
+			wantErrs: []string{"Algorithm: SIZE", "Expected: 1", "Actual:   " + row.size},
+		},
+		{
+			name:     "no checksum",
+			args:     []string{"--name", name, "--distdir", dist},
+			wantErrs: []string{"no checksum given"},
+		},
+		{
+			name:     "fetch restricted and absent",
+			args:     []string{"--name", "not-here-1.0.tar.gz", "--distdir", dist, "--sha512", row.sha512, "--restrict", "fetch", "--uri", "https://example.invalid/not-here-1.0.tar.gz"},
+			wantErrs: []string{"fetch-restricted", "put it in the distfiles directory"},
+		},
+		{
+			name:     "gpg key without a signature file fails when verification is on",
+			args:     []string{"--name", name, "--distdir", dist, "--sha512", row.sha512, "--gpg-key", "ABCD1234", "--signature-uri", "file:///nonexistent/" + name + ".asc"},
+			wantErrs: []string{"Signature verification FAILED", "no signature found"},
+		},
+		{
+			name:   "BUCKOS_VERIFY_SIGNATURES=0 turns the signature check off",
+			args:   []string{"--name", name, "--distdir", dist, "--sha512", row.sha512, "--gpg-key", "ABCD1234", "--signature-uri", "file:///nonexistent/" + name + ".asc"},
+			env:    []string{"BUCKOS_VERIFY_SIGNATURES=0"},
+			wantOK: true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out", name)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			_, stderr, err := run(t, ctx, t.TempDir(), tc.env, script(t, "download.sh"), append([]string{"--out", out}, tc.args...)...)
+			if tc.wantOK {
+				if err != nil {
+					t.Fatalf("download.sh failed: %v\n%s", err, stderr)
+				}
+				_, got := fileDigests(t, out)
+				if diff := cmp.Diff(row.sha512, got); diff != "" {
+					t.Errorf("output sha512 (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("download.sh succeeded, want failure\n%s", stderr)
+			}
+			if _, statErr := os.Stat(out); statErr == nil {
+				t.Errorf("a failed download left %s behind", out)
+			}
+			rest := stderr
+			for _, want := range tc.wantErrs {
+				i := strings.Index(rest, want)
+				if i < 0 {
+					t.Fatalf("stderr lacks %q (in order):\n%s", want, stderr)
+				}
+				rest = rest[i+len(want):]
+			}
+		})
+	}
+}
+
+// ebuildFile writes the package definition the package rule would write.
+func ebuildFile(t *testing.T, dir string, lines ...string) string {
+	t.Helper()
+	p := filepath.Join(dir, "ebuild.sh")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runner(t *testing.T, ctx context.Context, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	stdout, stderr, err := run(t, ctx, dir, env, script(t, "phase_runner.sh"), args...)
+	return stdout + stderr, err
+}
+
+func TestPhaseRunnerMakeLz4(t *testing.T) {
+	dist := distfiles(t)
+	t.Parallel()
+	dir := t.TempDir()
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-arch' PN='lz4' PV='1.10.0' PR='r0' PVR='1.10.0' PF='lz4-1.10.0' P='lz4-1.10.0' SLOT='0' EAPI='8'",
+		"IUSE='+static-libs test' IUSE_EFFECTIVE='static-libs test' USE='' RESTRICT='test'",
+		"BUCKOS_BUILD_SYSTEM='make'",
+		"BUCKOS_INSTALL_ARGS=('BUILD_STATIC=no')",
+		"DOCS=('README.md')",
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	img := filepath.Join(dir, "image")
+	logs := filepath.Join(dir, "logs")
+	out, err := runner(t, ctx, dir, nil, "--image", img, "--logs", logs, "--ebuild", eb,
+		"--distfile", filepath.Join(dist, "lz4-1.10.0.tar.gz"), "--toolchain-mode", "host")
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	bin := filepath.Join(img, "usr", "bin", "lz4")
+	v, err := exec.Command(bin, "-V").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s -V: %v\n%s", bin, err, v)
+	}
+	if !strings.Contains(string(v), "v1.10.0") {
+		t.Errorf("lz4 -V = %q, want v1.10.0", v)
+	}
+	for _, want := range []string{"usr/include/lz4.h", "usr/lib64/liblz4.so.1.10.0", "usr/share/doc/lz4-1.10.0/README.md"} {
+		if _, err := os.Stat(filepath.Join(img, want)); err != nil {
+			t.Errorf("image lacks %s: %v", want, err)
+		}
+	}
+	// USE=-static-libs: install_args BUILD_STATIC=no keeps the static library out.
+	if _, err := os.Stat(filepath.Join(img, "usr", "lib64", "liblz4.a")); err == nil {
+		t.Errorf("image has usr/lib64/liblz4.a although BUILD_STATIC=no was passed")
+	}
+	var gotLogs []string
+	for _, ph := range []string{"pkg_setup", "src_unpack", "src_prepare", "src_configure", "src_compile", "src_test", "src_install"} {
+		if _, err := os.Stat(filepath.Join(logs, ph+".log")); err == nil {
+			gotLogs = append(gotLogs, ph)
+		}
+	}
+	// src_test is skipped: RESTRICT=test and tests not requested.
+	if diff := cmp.Diff([]string{"pkg_setup", "src_unpack", "src_prepare", "src_configure", "src_compile", "src_install"}, gotLogs); diff != "" {
+		t.Errorf("per-phase logs (-want +got):\n%s", diff)
+	}
+}
+
+func TestPhaseRunnerVerbatimBzip2(t *testing.T) {
+	dist := distfiles(t)
+	t.Parallel()
+	dir := t.TempDir()
+	patch, err := filepath.Abs(filepath.Join("..", "packages", "linux", "examples", "bzip2", "files", "buckos-version.patch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-arch' PN='bzip2' PV='1.0.8' PR='r0' PVR='1.0.8' PF='bzip2-1.0.8' P='bzip2-1.0.8' SLOT='0/1' EAPI='8'",
+		"IUSE='+shared' IUSE_EFFECTIVE='shared' USE='shared' RESTRICT=''",
+		"BUCKOS_BUILD_SYSTEM='ebuild'",
+		`buckos_pre_src_configure() {`,
+		`	eapply -p1 "${FILESDIR}/buckos-version.patch"`,
+		`}`,
+		`src_compile() {`,
+		`	emake CC="$(tc-getCC)" AR="$(tc-getAR)" RANLIB="$(tc-getRANLIB)" CFLAGS="${CFLAGS} -fPIC" libbz2.a bzip2 bzip2recover`,
+		`	use shared && emake -f Makefile-libbz2_so CC="$(tc-getCC)" CFLAGS="${CFLAGS} -fPIC" all`,
+		`}`,
+		`src_install() {`,
+		`	dobin bzip2 bzip2recover`,
+		`	dosym bzip2 /usr/bin/bunzip2`,
+		`	doheader bzlib.h`,
+		`	dolib.a libbz2.a`,
+		`	newlib.so libbz2.so.1.0.8 libbz2.so.1.0.8`,
+		`	dosym -r /usr/$(get_libdir)/libbz2.so.1.0.8 /usr/$(get_libdir)/libbz2.so.1`,
+		`	doman bzip2.1`,
+		`	einstalldocs`,
+		`	insinto /usr/share/${PN}`,
+		`	echo "${PVR} $(usex shared yes no) $(use_enable shared) $(ver_cut 1-2)" > "${T}/ver.txt"`,
+		`	doins "${T}/ver.txt"`,
+		`}`,
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	img := filepath.Join(dir, "image")
+	out, err := runner(t, ctx, dir, nil, "--image", img, "--logs", filepath.Join(dir, "logs"), "--ebuild", eb,
+		"--distfile", filepath.Join(dist, "bzip2-1.0.8.tar.gz"), "--file", "files/buckos-version.patch", patch)
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"usr/bin/bzip2", "usr/bin/bzip2recover", "usr/include/bzlib.h", "usr/lib64/libbz2.a", "usr/lib64/libbz2.so.1.0.8", "usr/share/man/man1/bzip2.1", "usr/share/doc/bzip2-1.0.8/README"} {
+		if _, err := os.Stat(filepath.Join(img, want)); err != nil {
+			t.Errorf("image lacks %s: %v", want, err)
+		}
+	}
+	for link, target := range map[string]string{"usr/bin/bunzip2": "bzip2", "usr/lib64/libbz2.so.1": "libbz2.so.1.0.8"} {
+		got, err := os.Readlink(filepath.Join(img, link))
+		if err != nil || got != target {
+			t.Errorf("readlink %s = %q, %v; want %q", link, got, err, target)
+		}
+	}
+	ver, err := os.ReadFile(filepath.Join(img, "usr", "share", "bzip2", "ver.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("1.0.8 yes --enable-shared 1.0\n", string(ver)); diff != "" {
+		t.Errorf("helpers usex/use_enable/ver_cut (-want +got):\n%s", diff)
+	}
+	// The epatch hook applied the patch before src_configure.
+	log, err := os.ReadFile(filepath.Join(dir, "logs", "src_configure.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "Applying buckos-version.patch") {
+		t.Errorf("src_configure.log does not show the epatch hook:\n%s", log)
+	}
+}
+
+func TestPhaseRunnerFailureReport(t *testing.T) {
+	tests := []struct {
+		name  string
+		phase string
+		body  string
+		want  []string
+	}{
+		{
+			name:  "missing pkg-config module",
+			phase: "src_configure",
+			body:  `echo "Package 'libfoo', required by 'virtual:world', not found"; die "configure failed"`,
+			want:  []string{"✗ Build phase 'src_configure' FAILED (exit code: 1)", "Package: app-misc/broken-1", "Category: app-misc", "DETECTED: Missing pkg-config dependency", "Package 'libfoo'", "Common fixes for src_configure:"},
+		},
+		{
+			name:  "meson boolean format",
+			phase: "src_configure",
+			body:  `echo 'meson.build:1:0: ERROR: Value "true" (of type "boolean") for combo option "x" is not one of the choices. Possible choices are: "enabled", "disabled", "auto".'; die`,
+			want:  []string{"DETECTED: Meson boolean format error (Meson 1.0+)", "Fix: Replace true/false with enabled/disabled/auto in meson_args"},
+		},
+		{
+			name:  "meson unknown option",
+			phase: "src_configure",
+			body:  `echo 'meson.build:1:0: ERROR: Unknown options: "frobnicate"'; die`,
+			want:  []string{"DETECTED: Meson unknown option"},
+		},
+		{
+			name:  "cmake compatibility",
+			phase: "src_configure",
+			body:  `echo 'CMake Error at CMakeLists.txt:1 (cmake_minimum_required):'; echo '  Compatibility with CMake < 3.5 has been removed from CMake.'; die`,
+			want:  []string{"DETECTED: CMake compatibility issue", "CMAKE_POLICY_VERSION_MINIMUM"},
+		},
+		{
+			name:  "missing tool",
+			phase: "src_compile",
+			body:  `frobnicator-tool --version || die "no tool"`,
+			want:  []string{"✗ Build phase 'src_compile' FAILED", "DETECTED: Missing tool", "bdepend"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			eb := ebuildFile(t, dir,
+				"CATEGORY='app-misc' PN='broken' PV='1' PR='r0' PVR='1' PF='broken-1' P='broken-1' SLOT='0' EAPI='8'",
+				"IUSE_EFFECTIVE='' USE='' RESTRICT=''", "BUCKOS_BUILD_SYSTEM='ebuild'",
+				tc.phase+"() {", tc.body, "}")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			logs := filepath.Join(dir, "logs")
+			out, err := runner(t, ctx, dir, nil, "--image", filepath.Join(dir, "image"), "--logs", logs, "--ebuild", eb)
+			if err == nil {
+				t.Fatalf("phase runner succeeded, want failure:\n%s", out)
+			}
+			rest := out
+			for _, w := range tc.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("output lacks %q (in order):\n%s", w, out)
+				}
+				rest = rest[i+len(w):]
+			}
+			if _, err := os.Stat(filepath.Join(logs, tc.phase+".log")); err != nil {
+				t.Errorf("no %s.log in the logs directory: %v", tc.phase, err)
+			}
+		})
+	}
+}
+
+// TestNetworkIsolation starts a TCP listener on the host's loopback and checks that a
+// build phase cannot reach it (a new network namespace has its own, unconfigured lo),
+// while the same connection works outside the runner.
+func TestNetworkIsolation(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	probe := fmt.Sprintf(`exec 3<>/dev/tcp/127.0.0.1/%d`, port)
+	if out, err := exec.Command("bash", "-c", probe).CombinedOutput(); err != nil {
+		t.Fatalf("sanity check: the listener is not reachable from the host: %v\n%s", err, out)
+	}
+
+	if err := exec.Command("unshare", "--map-root-user", "--net", "--", "true").Run(); err != nil {
+		// No user namespaces here: the runner must refuse to build unless allowed.
+		dir := t.TempDir()
+		eb := ebuildFile(t, dir, "CATEGORY='a' PN='b' PV='1' PR='r0' PVR='1' PF='b-1' P='b-1' SLOT='0' EAPI='8'", "IUSE_EFFECTIVE='' USE=''")
+		out, err := runner(t, context.Background(), dir, []string{"BUCKOS_ALLOW_NETWORK_IN_BUILD="}, "--image", filepath.Join(dir, "image"), "--ebuild", eb)
+		if err == nil || !strings.Contains(out, "Network isolation is unavailable") {
+			t.Fatalf("without user namespaces the runner must fail loudly; err=%v\n%s", err, out)
+		}
+		return
+	}
+
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "reached")
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-misc' PN='netprobe' PV='1' PR='r0' PVR='1' PF='netprobe-1' P='netprobe-1' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='' USE='' RESTRICT=''", "BUCKOS_BUILD_SYSTEM='ebuild'",
+		"src_compile() {",
+		"	if ( "+probe+" ) 2>/dev/null; then echo reached > "+marker+"; fi",
+		"	awk 'NR > 2 {print $1}' /proc/net/dev > \"${T}/ifaces\"",
+		"	mkdir -p \"${D}/usr/share\" && cp \"${T}/ifaces\" \"${D}/usr/share/ifaces\"",
+		"}",
+	)
+	out, err := runner(t, context.Background(), dir, nil, "--image", filepath.Join(dir, "image"), "--ebuild", eb)
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "network-isolated") {
+		t.Errorf("runner did not say it runs network-isolated:\n%s", out)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("a build phase reached 127.0.0.1:%d on the host: network isolation does not work", port)
+	}
+	ifaces, err := os.ReadFile(filepath.Join(dir, "image", "usr", "share", "ifaces"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("lo:\n", string(ifaces)); diff != "" {
+		t.Errorf("interfaces inside the build (-want +got):\n%s", diff)
+	}
+}
