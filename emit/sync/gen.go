@@ -11,7 +11,6 @@ import (
 	"buckos.dev/buckos/ebuild"
 	"buckos.dev/buckos/ebuild/atom"
 	"buckos.dev/buckos/ebuild/repo"
-	"buckos.dev/buckos/ebuild/version"
 	"buckos.dev/buckos/emit/gen"
 	"buckos.dev/buckos/emit/resolve"
 )
@@ -52,8 +51,7 @@ func (g *emitGenerator) Prepare(ctx context.Context, w *World) error {
 			masks[p.Repo] = m
 		}
 		pkgs = append(pkgs, gen.IndexPackage(p.Ebuilds, func(md *ebuild.Metadata) bool {
-			v, err := version.Parse(md.Ref.PVR)
-			return err == nil && masked(m, k, v)
+			return masked(m, k, md.Ref.PVR, md.Raw["SLOT"])
 		}))
 	}
 	ix, err := resolve.NewIndex(w.Layout, pkgs)

@@ -184,7 +184,7 @@ func (r *run) registry(pkgs []string) []byte {
 			slot, subslot, _ := strings.Cut(e.entry.Raw["SLOT"], "/")
 			rv := resolve.Version{PVR: e.ref.PVR, Slot: slot, SubSlot: subslot, Keywords: strings.Fields(e.entry.Raw["KEYWORDS"])}
 			st := rv.Status()
-			if v, err := version.Parse(e.ref.PVR); err == nil && masked(masks, cp, v) {
+			if masked(masks, cp, e.ref.PVR, e.entry.Raw["SLOT"]) {
 				rv.Masked, st = true, "masked"
 			}
 			rvs = append(rvs, rv)
@@ -258,11 +258,22 @@ func repoMasks(rp *repo.Repo) []atom.Atom {
 	return out
 }
 
-func masked(masks []atom.Atom, cp string, v version.Version) bool {
+// masked tells whether a mask atom matches the ebuild CAT/PN-PVR with SLOT
+// slot ("SLOT/SUBSLOT" as in the metadata).
+func masked(masks []atom.Atom, cp string, pvr, slot string) bool {
+	v, err := version.Parse(pvr)
+	if err != nil {
+		return false
+	}
+	s, sub, _ := strings.Cut(slot, "/")
 	for _, a := range masks {
-		if a.Key() == cp && a.Blocker == atom.NoBlocker && a.MatchesVersion(v) {
-			return true
+		if a.Key() != cp || a.Blocker != atom.NoBlocker || !a.MatchesVersion(v) {
+			continue
 		}
+		if a.Slot != "" && a.Slot != s || a.SubSlot != "" && a.SubSlot != sub {
+			continue
+		}
+		return true
 	}
 	return false
 }

@@ -153,7 +153,7 @@ func newFixture(t *testing.T) *fixture {
 		"app-misc/hello/hello-1.ebuild":       "SLOT=\"0\"\nKEYWORDS=\"amd64\"\nRDEPEND=\"sys-libs/zlib dev-libs/missing\"\nVERBATIM=\"custom src_install\"\nPROBLEM=\"x.tar.gz is not in the Manifest\"\n",
 		"app-misc/broken/broken-1.ebuild":     "SLOT=\"0\"\ndie\n",
 		"app-misc/broken/broken-2.ebuild":     "SLOT=\"0\"\nKEYWORDS=\"~amd64\"\n",
-		"profiles/package.mask":               "=app-misc/broken-2\n",
+		"profiles/package.mask":               "=app-misc/broken-2\nsys-libs/zlib:5\n", // no zlib has slot 5
 		"profiles/profiles.desc":              "amd64 default/linux stable\n",
 		"profiles/default/linux/parent":       "../../base\n",
 		"profiles/base/packages":              "*sys-libs/zlib\n*app-misc/gone\n*app-misc/hello\n",
