@@ -239,6 +239,19 @@ type Report struct {
 	// MissingEbuild lists ground-truth entries with no ebuild in the tree.
 	MissingEbuild []string
 	BadNames      []error
+	// OtherReason lists MustFail ebuilds that failed, but not because of
+	// the eclass Portage could not find (e.g. an EAPI we do not support).
+	OtherReason []string
+}
+
+// missingEclassRe matches Portage's reason in NO-CACHE.txt.
+var missingEclassRe = regexp.MustCompile(`^(\S+)\.eclass could not be found`)
+
+// sameReason reports whether err names the eclass Portage's reason names;
+// reasons of another shape are not checked.
+func sameReason(why string, err error) bool {
+	m := missingEclassRe.FindStringSubmatch(why)
+	return m == nil || strings.Contains(err.Error(), m[1])
 }
 
 // Rate is the share of Total that matched.
@@ -275,6 +288,9 @@ func Classify(t Tree, results []Result, truth map[string]mdcache.Entry) *Report 
 			rep.Total++
 			if res.Err != nil {
 				rep.Matched++
+				if !sameReason(why, res.Err) {
+					rep.OtherReason = append(rep.OtherReason, cpf)
+				}
 			} else {
 				rep.Mismatches = append(rep.Mismatches, Mismatch{CPF: cpf, Why: "must fail like Portage (" + why + ") but succeeded"})
 			}
@@ -335,6 +351,7 @@ func Classify(t Tree, results []Result, truth map[string]mdcache.Entry) *Report 
 		}
 	}
 	sort.Strings(rep.NoTruth)
+	sort.Strings(rep.OtherReason)
 	sort.Strings(rep.MissingEbuild)
 	sort.Slice(rep.Mismatches, func(i, j int) bool {
 		a, b := rep.Mismatches[i], rep.Mismatches[j]
@@ -415,6 +432,9 @@ func (r *Report) Write(w io.Writer, worst int) {
 			fmt.Fprintf(w, " %s (%d);", y, why[y])
 		}
 		fmt.Fprintln(w)
+	}
+	if len(r.OtherReason) > 0 {
+		fmt.Fprintf(w, "  %d expected failures failed for another reason than Portage's (first: %s)\n", len(r.OtherReason), r.OtherReason[0])
 	}
 	if len(r.MissingEbuild) > 0 {
 		fmt.Fprintf(w, "  %d ground-truth entries have no ebuild: %s\n", len(r.MissingEbuild), strings.Join(r.MissingEbuild, " "))

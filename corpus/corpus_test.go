@@ -100,7 +100,11 @@ func TestClassify(t *testing.T) {
 		Compared: func(cpf string, _ mdcache.Entry) (bool, string) {
 			return cpf != "c/skipped-1", "excluded"
 		},
-		MustFail:    map[string]string{"c/mustfail-1": "eclass missing", "c/wrongly-1": "eclass missing"},
+		MustFail: map[string]string{
+			"c/mustfail-1": "foo.eclass could not be found by inherit()",
+			"c/other-1":    "foo.eclass could not be found by inherit()",
+			"c/wrongly-1":  "eclass missing",
+		},
 		MustSucceed: map[string]string{"c/new-1": "EAPI 9", "c/newfail-1": "EAPI 9"},
 	}
 	truth := map[string]mdcache.Entry{
@@ -116,7 +120,8 @@ func TestClassify(t *testing.T) {
 		{Ref: ref("c/bad-1"), Entry: entry("EAPI", "8", "SLOT", "1")},
 		{Ref: ref("c/broken-1"), Err: fail},
 		{Ref: ref("c/skipped-1"), Entry: entry("EAPI", "5")},
-		{Ref: ref("c/mustfail-1"), Err: fail},
+		{Ref: ref("c/mustfail-1"), Err: errors.New("x.ebuild:2: foo.eclass not found")},
+		{Ref: ref("c/other-1"), Err: fail},
 		{Ref: ref("c/wrongly-1"), Entry: entry("EAPI", "8")},
 		{Ref: ref("c/new-1"), Entry: entry("EAPI", "9")},
 		{Ref: ref("c/newfail-1"), Err: fail},
@@ -125,9 +130,12 @@ func TestClassify(t *testing.T) {
 	}
 	rep := Classify(tree, results, truth)
 
-	// Total: 3 compared + 2 must-fail + 2 must-succeed.
-	if rep.Total != 7 || rep.Matched != 3 || rep.Compared != 3 {
-		t.Errorf("Total/Matched/Compared = %d/%d/%d, want 7/3/3", rep.Total, rep.Matched, rep.Compared)
+	// Total: 3 compared + 3 must-fail + 2 must-succeed.
+	if rep.Total != 8 || rep.Matched != 4 || rep.Compared != 3 {
+		t.Errorf("Total/Matched/Compared = %d/%d/%d, want 8/4/3", rep.Total, rep.Matched, rep.Compared)
+	}
+	if d := cmp.Diff([]string{"c/other-1"}, rep.OtherReason); d != "" {
+		t.Errorf("OtherReason (-want +got):\n%s", d)
 	}
 	var mis []string
 	for _, m := range rep.Mismatches {
@@ -160,7 +168,8 @@ func TestClassify(t *testing.T) {
 	rep.Write(&buf, 20)
 	out := buf.String()
 	for _, want := range []string{
-		"t: 3/7 entries fully match (42.86%)",
+		"t: 4/8 entries fully match (50.00%)",
+		"1 expected failures failed for another reason than Portage's (first: c/other-1)",
 		"2 ebuilds evaluated without ground truth (not counted as matches): c/extra-1 c/new-1",
 		"c/wrongly-1: must fail like Portage (eclass missing) but succeeded",
 		"      2  boom",

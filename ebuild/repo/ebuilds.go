@@ -144,6 +144,9 @@ func (r *Repo) scanPackage(cat, pn string) ([]ebuild.Ref, []error, error) {
 			bad = append(bad, &NameError{Path: p, Msg: "ebuild is not a regular file"})
 			continue
 		}
+		if target, ok := symlinkStub(dir, pn, st.Size(), p); ok {
+			p = target
+		}
 		refs = append(refs, ebuild.Ref{Repo: r.Name, Category: cat, PN: pn, PVR: pvr, Path: p})
 	}
 	return refs, bad, nil
@@ -171,4 +174,30 @@ func sortRefs(refs []ebuild.Ref) {
 		}
 		return compareVersions(a.PVR, b.PVR) < 0
 	})
+}
+
+// symlinkStub recognises a symbolic link stored as a plain file, as git
+// writes one when symlinks are off (core.symlinks=false) or a copy lost
+// them: the whole file is the name of another ebuild of the same package
+// in the same directory. It returns that ebuild's path, which is what
+// Portage reads (and hashes) through a real link; PF still comes from the
+// link's own name.
+func symlinkStub(dir, pn string, size int64, path string) (string, bool) {
+	if size == 0 || size > 255 {
+		return "", false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", false
+	}
+	name := string(data)
+	if !strings.HasPrefix(name, pn+"-") || !strings.HasSuffix(name, ".ebuild") ||
+		strings.ContainsAny(name, "/ \t\n") || name == filepath.Base(path) {
+		return "", false
+	}
+	target := filepath.Join(dir, name)
+	if st, err := os.Stat(target); err != nil || !st.Mode().IsRegular() {
+		return "", false
+	}
+	return target, true
 }

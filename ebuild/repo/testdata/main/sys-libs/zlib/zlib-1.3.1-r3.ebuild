@@ -1,0 +1,1 @@
+zlib-1.3.1.ebuild

@@ -1,0 +1,1 @@
+zlib-9.ebuild
