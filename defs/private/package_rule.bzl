@@ -59,7 +59,7 @@ def common_attrs():
         "restrict": attrs.list(attrs.string(), default = []),
         "run_tests": attrs.bool(default = False),
         "slot": attrs.string(default = "0"),
-        "srcs": attrs.list(attrs.source(), default = [], doc = "Distfiles (download_source targets or files): Gentoo's A."),
+        "srcs": attrs.list(attrs.source(allow_directory = True), default = [], doc = "Distfiles (download_source targets, files or source directories): Gentoo's A."),
         "subslot": attrs.string(default = ""),
         "use": attrs.list(attrs.string(), default = [], doc = "The effective USE, resolved by the macro."),
         "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
