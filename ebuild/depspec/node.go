@@ -2,6 +2,16 @@
 // a typed tree. The same grammar carries *DEPEND (atoms), REQUIRED_USE
 // (flags), SRC_URI (URIs), LICENSE (license names) and RESTRICT/PROPERTIES
 // (plain tokens); only the leaves and the allowed operators differ.
+//
+// Where this parser and Portage's use_reduce differ, on purpose:
+//   - empty groups ("( )", "|| ( )", "flag? ( )") are accepted, as PMS gives
+//     them a meaning; Portage rejects "(" directly followed by ")";
+//   - LICENSE leaves must be valid license names and SRC_URI bare file
+//     names must not contain "/" (Portage accepts any token there);
+//   - "->" must follow a URI with a scheme, not a bare file name;
+//   - "||" is rejected in SRC_URI, RESTRICT and PROPERTIES (PMS §8.2).
+//
+// Every value in the corpus md5-caches parses (see TestCorpus).
 package depspec
 
 import (

@@ -14,7 +14,8 @@ import (
 // 1-based position of the offending whitespace-separated token.
 type Error struct {
 	Key string
-	// Pos is the 1-based token number; 0 means "at the end of the value".
+	// Pos is the 1-based token number; len(tokens)+1 with an empty Token
+	// means "at the end of the value"; 0 means the error has no position.
 	Pos   int
 	Token string
 	Msg   string
@@ -24,10 +25,11 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Key + ": " + e.Msg)
-	if e.Pos > 0 {
-		fmt.Fprintf(&b, " at token %d %q", e.Pos, e.Token)
-	} else {
+	switch {
+	case e.Pos > 0 && e.Token == "":
 		b.WriteString(" at end of value")
+	case e.Pos > 0:
+		fmt.Fprintf(&b, " at token %d %q", e.Pos, e.Token)
 	}
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
@@ -129,7 +131,7 @@ type parser struct {
 
 func (p *parser) errAt(i int, msg string, err error) *Error {
 	if i >= len(p.toks) {
-		return &Error{Key: p.g.key, Msg: msg, Err: err}
+		return &Error{Key: p.g.key, Pos: len(p.toks) + 1, Msg: msg, Err: err}
 	}
 	return &Error{Key: p.g.key, Pos: i + 1, Token: p.toks[i], Msg: msg, Err: err}
 }
@@ -225,7 +227,7 @@ func (p *parser) checkWhitespace(i int, tok string) error {
 // and parses the group's items.
 func (p *parser) group(i int) ([]*Node, error) {
 	if p.pos >= len(p.toks) || p.toks[p.pos] != "(" {
-		return nil, p.errAt(i, "expected \"(\" after", nil)
+		return nil, p.errAt(i, fmt.Sprintf("%q must be followed by \"(\"", p.toks[i]), nil)
 	}
 	open := p.pos
 	p.pos++
