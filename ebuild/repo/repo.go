@@ -148,7 +148,7 @@ func open(path string, opts OpenOptions, visiting map[string]bool) (*Repo, error
 				dir, found = opts.Lookup(name)
 			}
 			if !found {
-				return nil, fmt.Errorf("%s:%d: master repository %q not found (give its directory with a master override, or ignore masters)", ml.file, ml.line, name)
+				return nil, &MasterNotFoundError{File: ml.file, Line: ml.line, Name: name}
 			}
 			mr, err := open(dir, sub, visiting)
 			if err != nil {
@@ -178,6 +178,18 @@ func (r *Repo) mergeMasterCategories() {
 		}
 	}
 	r.Categories = sortedKeys(set)
+}
+
+// MasterNotFoundError is a master named in layout.conf that Lookup could
+// not resolve.
+type MasterNotFoundError struct {
+	File string // layout.conf
+	Line int
+	Name string
+}
+
+func (e *MasterNotFoundError) Error() string {
+	return fmt.Sprintf("%s:%d: master repository %q not found", e.File, e.Line, e.Name)
 }
 
 type layoutLine struct {

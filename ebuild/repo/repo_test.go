@@ -161,6 +161,10 @@ func TestOpenMissingMaster(t *testing.T) {
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %q, want it to contain %q", err, want)
 	}
+	var mnf *MasterNotFoundError
+	if !errors.As(err, &mnf) || mnf.Name != "missing-one" || mnf.Line != 3 {
+		t.Errorf("error %v is not a *MasterNotFoundError for missing-one at line 3", err)
+	}
 	// Overrides make it usable.
 	if _, err := Open("testdata/broken", OpenOptions{NoMasters: true}); err != nil {
 		t.Errorf("Open with NoMasters: %v", err)

@@ -8,6 +8,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +57,9 @@ type Config struct {
 	MaxHeapBytes uint64
 	// Warn receives QA notices (an intercepted tool called in global scope).
 	Warn func(msg string)
+	// Virtual serves in-memory files (process substitution results); may
+	// be nil.
+	Virtual func(path string) ([]byte, bool)
 	// Where names the current source position for QA notices, e.g.
 	// "eclass foo" or "cat/pkg-1"; may be nil.
 	Where func(ctx context.Context) string
@@ -145,6 +149,11 @@ func (s *Sandbox) Open(ctx context.Context, path string, flag int, perm os.FileM
 	if p == os.DevNull {
 		return devNull{}, nil
 	}
+	if s.cfg.Virtual != nil {
+		if data, ok := s.cfg.Virtual(p); ok && flag&(os.O_WRONLY|os.O_RDWR) == 0 {
+			return &memFile{Reader: bytes.NewReader(data)}, nil
+		}
+	}
 	if flag&(os.O_WRONLY|os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC) != 0 {
 		return nil, &fs.PathError{Op: "write", Path: path, Err: ErrDenied}
 	}
@@ -206,6 +215,11 @@ func (s *Sandbox) Options(middlewares ...func(interp.ExecHandlerFunc) interp.Exe
 		interp.AccessHandler(s.Access),
 	}
 }
+
+type memFile struct{ *bytes.Reader }
+
+func (*memFile) Write([]byte) (int, error) { return 0, ErrDenied }
+func (*memFile) Close() error              { return nil }
 
 type devNull struct{}
 

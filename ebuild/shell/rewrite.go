@@ -2,6 +2,7 @@ package shell
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -39,6 +40,8 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			}
 			f.Funcs[n.Body] = fn
 			instrument(n.Body, fn.Name, f.Name)
+		case *syntax.Word:
+			rewriteProcSubst(n)
 		case *syntax.Stmt:
 			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
 				rewriteDecl(n, d)
@@ -215,5 +218,27 @@ func (f *File) collectAssoc(src []byte, d *syntax.DeclClause) {
 				el.Index = word(lit(string(src[from:to])))
 			}
 		}
+	}
+}
+
+// VirtualFileCommand stores its argument minus a trailing "x" as an
+// in-memory file and prints the file's path: <(cmds) becomes
+// "$(VirtualFileCommand "$(cmds; printf x)")", so that process
+// substitution needs no FIFO on the host.
+const VirtualFileCommand = "__buckos_vfile"
+
+func rewriteProcSubst(w *syntax.Word) {
+	for i, p := range w.Parts {
+		ps, ok := p.(*syntax.ProcSubst)
+		if !ok || ps.Op != syntax.CmdIn {
+			continue
+		}
+		marker := &syntax.Stmt{Position: ps.Pos(), Cmd: &syntax.CallExpr{Args: []*syntax.Word{word(lit("printf")), word(lit("x"))}}}
+		inner := &syntax.CmdSubst{Left: ps.OpPos, Right: ps.Rparen, Stmts: append(slices.Clone(ps.Stmts), marker)}
+		call := &syntax.CallExpr{Args: []*syntax.Word{
+			word(lit(VirtualFileCommand)),
+			word(&syntax.DblQuoted{Parts: []syntax.WordPart{inner}}),
+		}}
+		w.Parts[i] = &syntax.CmdSubst{Left: ps.OpPos, Right: ps.Rparen, Stmts: []*syntax.Stmt{{Position: ps.Pos(), Cmd: call}}}
 	}
 }

@@ -29,6 +29,9 @@ func RewriteCall(args []string) []string {
 		}
 		return out
 	}
+	if args[0] == "read" && usesReadDelim(args) {
+		return append([]string{ReadCommand}, args[1:]...)
+	}
 	return args
 }
 

@@ -71,6 +71,7 @@ type run struct {
 	explicit    []string
 	loaded      []*eclassFile
 	nesting     int
+	vfiles      [][]byte
 	lastArg     string
 	nonfatal    int
 }
@@ -178,6 +179,7 @@ func (st *run) source(ctx context.Context) error {
 		MaxSteps:  st.e.opts.MaxSteps,
 		Warn:      func(msg string) { st.warnings = append(st.warnings, msg) },
 		Where:     st.where,
+		Virtual:   st.virtual,
 	})
 	opts := []interp.RunnerOption{
 		interp.Env(expand.ListEnviron(st.environment()...)),

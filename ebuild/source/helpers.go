@@ -17,6 +17,7 @@ import (
 )
 
 const (
+	vfilePrefix    = "/dev/buckos-procsubst/"
 	nestCommand    = "__buckos_nest"
 	bannedCommand  = "__buckos_banned"
 	externalCmd    = "__buckos_external"
@@ -154,6 +155,22 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.ReadCommand:
+		if err := shell.Read(ctx, args); err != nil {
+			if _, ok := interp.IsExitStatus(err); ok {
+				return err
+			}
+			fmt.Fprintln(hc.Stderr, err)
+			return interp.ExitStatus(2)
+		}
+		return nil
+	case shell.VirtualFileCommand:
+		if len(args) != 2 {
+			return st.fail(ctx, "internal: bad process substitution", nil)
+		}
+		st.vfiles = append(st.vfiles, []byte(strings.TrimSuffix(args[1], "x")))
+		fmt.Fprintf(hc.Stdout, "%s%d", vfilePrefix, len(st.vfiles)-1)
+		return nil
 	case shell.AssocCommand:
 		return shell.Assoc(ctx, args)
 	case shell.LastArgCommand:
@@ -316,4 +333,17 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		restore += "unset ECLASS"
 	}
 	return eval(ctx, restore)
+}
+
+// virtual serves the results of process substitutions.
+func (st *run) virtual(path string) ([]byte, bool) {
+	rest, ok := strings.CutPrefix(path, vfilePrefix)
+	if !ok {
+		return nil, false
+	}
+	i, err := strconv.Atoi(rest)
+	if err != nil || i < 0 || i >= len(st.vfiles) {
+		return nil, false
+	}
+	return st.vfiles[i], true
 }
