@@ -35,7 +35,12 @@ func (f *repoFlags) open(path string) (*repo.Repo, error) {
 	if f.noMasters && len(f.masters) > 0 {
 		return nil, fmt.Errorf("--master and --no-masters exclude each other")
 	}
-	return repo.Open(path, repo.OpenOptions{Masters: f.masters, NoMasters: f.noMasters})
+	r, err := repo.Open(path, repo.OpenOptions{Masters: f.masters, NoMasters: f.noMasters})
+	var mnf *repo.MasterNotFoundError
+	if errors.As(err, &mnf) {
+		return nil, fmt.Errorf("%w (give its directory with --master DIR, or use --no-masters)", err)
+	}
+	return r, err
 }
 
 // selectEbuilds returns the ebuilds the patterns name (all when none), and

@@ -72,7 +72,7 @@ func TestMetadataUsageErrors(t *testing.T) {
 		{"no repository", []string{"metadata", "--out", "x"}, "requires at least 1 arg"},
 		{"no out", []string{"metadata", "testdata/repo"}, "--out is required"},
 		{"bad jobs", []string{"metadata", "testdata/repo", "--out", "x", "--jobs", "0"}, "--jobs must be at least 1"},
-		{"missing master", []string{"metadata", "testdata/orphan", "--out", "x"}, "layout.conf:1: master repository \"not-here\" not found"},
+		{"missing master", []string{"metadata", "testdata/orphan", "--out", "x"}, "layout.conf:1: master repository \"not-here\" not found (give its directory with --master DIR, or use --no-masters)"},
 		{"masters conflict", []string{"metadata", "testdata/orphan", "--out", "x", "--no-masters", "--master", "testdata/repo"}, "exclude each other"},
 		{"no match", []string{"metadata", "testdata/repo", "--out", "x", "cat-a/nothing"}, "matches \"cat-a/nothing\""},
 		{"bad pattern", []string{"metadata", "testdata/repo", "--out", "x", "a/b/c"}, "invalid package pattern"},
