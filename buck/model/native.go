@@ -26,25 +26,34 @@ func nativeRules() map[string]*Rule {
 	}
 	mk := func(name string, impl func(*analysis) ([]*ProviderInstance, error), attrs map[string]*Attr) *Rule {
 		r := &Rule{name: name, goImpl: impl, attrs: standardAttrs(), defCell: "prelude", defFile: "prelude"}
+		// Every prelude rule declares these (prelude/decls/common.bzl).
+		for _, k := range []string{"labels", "licenses", "contacts"} {
+			r.attrs[k] = list(str())
+		}
 		for k, v := range attrs {
 			r.attrs[k] = v
 		}
 		return r
 	}
+	optBool := func() *Attr { return &Attr{kind: kOption, elems: []*Attr{{kind: kBool}}, def: starlark.None} }
 	rules := []*Rule{
-		mk("alias", aliasImpl, map[string]*Attr{"actual": dep()}),
-		mk("filegroup", filegroupImpl, map[string]*Attr{"srcs": srcsAttr(), "copy": boolDef(true), "out": optStr()}),
+		mk("alias", aliasImpl, map[string]*Attr{"actual": {kind: kOption, elems: []*Attr{dep()}, def: starlark.None}}),
+		mk("filegroup", filegroupImpl, map[string]*Attr{"srcs": srcsAttr(), "copy": boolDef(true), "out": optStr(), "executable_bit_override": optBool()}),
 		mk("export_file", exportFileImpl, map[string]*Attr{
-			"src": {kind: kOption, elems: []*Attr{src()}, def: starlark.None}, "mode": optStr(), "out": optStr()}),
+			"src": {kind: kOption, elems: []*Attr{src()}, def: starlark.None}, "mode": optStr(), "out": optStr(), "executable_bit_override": optBool()}),
 		mk("genrule", genruleImpl, map[string]*Attr{
 			"srcs": srcsAttr(), "cmd": optArg(), "bash": optArg(), "cmd_exe": optArg(), "out": optStr(),
-			"outs":         {kind: kOption, elems: []*Attr{{kind: kDict, elems: []*Attr{str(), list(str())}}}, def: starlark.None},
-			"default_outs": {kind: kOption, elems: []*Attr{list(str())}, def: starlark.None},
-			"type":         optStr(), "executable": boolDef(false), "cacheable": boolDef(true), "remote": {kind: kOption, elems: []*Attr{{kind: kBool}}, def: starlark.None},
-			"env":        {kind: kDict, elems: []*Attr{str(), {kind: kArg}}, def: starlark.NewDict(0)},
-			"local_only": boolDef(false),
+			"outs":                            {kind: kOption, elems: []*Attr{{kind: kDict, elems: []*Attr{str(), list(str())}}}, def: starlark.None},
+			"default_outs":                    {kind: kOption, elems: []*Attr{list(str())}, def: starlark.None},
+			"executable_outs":                 {kind: kOption, elems: []*Attr{list(str())}, def: starlark.None},
+			"type":                            optStr(),
+			"weight":                          {kind: kOption, elems: []*Attr{{kind: kInt}}, def: starlark.None},
+			"environment_expansion_separator": optStr(),
+			"executable":                      optBool(), "cacheable": optBool(), "remote": optBool(), "enable_sandbox": optBool(),
+			"env":                        {kind: kDict, elems: []*Attr{str(), {kind: kArg}}, def: starlark.NewDict(0)},
+			"allow_offline_output_cache": boolDef(false),
 		}),
-		mk("sh_binary", shBinaryImpl, map[string]*Attr{"main": src(), "resources": list(src()), "append_script_extension": boolDef(true), "deps": list(dep())}),
+		mk("sh_binary", shBinaryImpl, map[string]*Attr{"main": src(), "resources": list(src()), "append_script_extension": boolDef(true), "copy_resources": boolDef(false), "deps": list(dep())}),
 		mk("constraint_setting", constraintSettingImpl, nil),
 		mk("constraint_value", constraintValueImpl, map[string]*Attr{"constraint_setting": {kind: kDep, providers: []*Provider{ConstraintSettingInfo}}}),
 		mk("platform", platformImpl, map[string]*Attr{
@@ -105,7 +114,10 @@ func artifactsOf(v starlark.Value) []*Artifact {
 }
 
 func aliasImpl(a *analysis) ([]*ProviderInstance, error) {
-	return a.attrs["actual"].(*Dependency).providers, nil
+	if d, ok := a.attrs["actual"].(*Dependency); ok {
+		return d.providers, nil
+	}
+	return []*ProviderInstance{defaultInfo()}, nil
 }
 
 func filegroupImpl(a *analysis) ([]*ProviderInstance, error) {

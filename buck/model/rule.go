@@ -38,7 +38,9 @@ func (r *Rule) Hash() (uint32, error) { return starlark.String(r.Name()).Hash() 
 // IsToolchain reports is_toolchain_rule = True.
 func (r *Rule) IsToolchain() bool { return r.isToolchain }
 
-// standardAttrs are the attributes every rule accepts.
+// standardAttrs are Buck2's internal attributes, which every rule has
+// (buck2_node attrs/spec/internal.rs). labels and licenses are not among
+// them: a rule that wants them declares them.
 func standardAttrs() map[string]*Attr {
 	strList := func() *Attr { return &Attr{kind: kList, elems: []*Attr{{kind: kString}}, def: starlark.NewList(nil)} }
 	labelList := func() *Attr { return &Attr{kind: kList, elems: []*Attr{{kind: kLabel}}, def: starlark.NewList(nil)} }
@@ -46,19 +48,18 @@ func standardAttrs() map[string]*Attr {
 		"name":                    {kind: kString},
 		"visibility":              strList(),
 		"within_view":             strList(),
-		"labels":                  strList(),
-		"licenses":                strList(),
 		"default_target_platform": {kind: kOption, elems: []*Attr{{kind: kLabel}}, def: starlark.None},
 		"target_compatible_with":  labelList(),
 		"compatible_with":         labelList(),
 		"exec_compatible_with":    labelList(),
 		"tests":                   labelList(),
 		"metadata":                {kind: kDict, elems: []*Attr{{kind: kString}, {kind: kAny}}, def: starlark.NewDict(0)},
+		"modifiers":               {kind: kList, elems: []*Attr{{kind: kAny}}, def: starlark.NewList(nil)},
 	}
 }
 
 // nonConfigurable attributes cannot be select()s.
-var nonConfigurable = map[string]bool{"name": true, "visibility": true, "within_view": true, "default_target_platform": true}
+var nonConfigurable = map[string]bool{"name": true, "visibility": true, "within_view": true, "default_target_platform": true, "metadata": true, "modifiers": true}
 
 func builtinRule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var impl starlark.Callable
