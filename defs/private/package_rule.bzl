@@ -46,6 +46,7 @@ def common_attrs():
         "install_args": attrs.list(attrs.string(), default = []),
         "iuse": attrs.list(attrs.string(), default = []),
         "keywords": attrs.list(attrs.string(), default = []),
+        "labels": attrs.list(attrs.string(), default = [], doc = "Query labels (buckos:*, platform:*)."),
         "license": attrs.string(default = ""),
         "make_args": attrs.list(attrs.string(), default = []),
         "masked": attrs.bool(default = False),

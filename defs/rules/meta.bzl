@@ -42,6 +42,7 @@ meta_package_rule = rule(
         "idepend": attrs.list(attrs.string(), default = []),
         "iuse": attrs.list(attrs.string(), default = []),
         "keywords": attrs.list(attrs.string(), default = []),
+        "labels": attrs.list(attrs.string(), default = []),
         "license": attrs.string(default = ""),
         "masked": attrs.bool(default = False),
         "package": attrs.string(),

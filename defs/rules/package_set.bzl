@@ -25,6 +25,7 @@ package_set_rule = rule(
     impl = _package_set_impl,
     attrs = {
         "description": attrs.string(default = ""),
+        "labels": attrs.list(attrs.string(), default = []),
         "members": attrs.list(attrs.string(), default = []),
         "packages": attrs.list(attrs.dep(), default = []),
     },

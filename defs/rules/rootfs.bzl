@@ -16,6 +16,7 @@ def _rootfs_impl(ctx):
 rootfs_rule = rule(
     impl = _rootfs_impl,
     attrs = {
+        "labels": attrs.list(attrs.string(), default = []),
         "packages": attrs.list(attrs.dep(), default = [], doc = "Packages or package sets."),
         "_script": attrs.source(default = "root//defs/scripts:assemble_rootfs.sh"),
     },

@@ -38,6 +38,7 @@ download_source_rule = rule(
         "filename": attrs.string(),
         "gpg_key": attrs.string(default = ""),
         "gpg_keyring": attrs.option(attrs.source(), default = None),
+        "labels": attrs.list(attrs.string(), default = []),
         "mirrors": attrs.list(attrs.string(), default = []),
         "restrict": attrs.list(attrs.string(), default = []),
         "sha256": attrs.string(default = ""),

@@ -16,6 +16,7 @@ def _toolchain_impl(ctx):
 buckos_toolchain = rule(
     impl = _toolchain_impl,
     attrs = {
+        "labels": attrs.list(attrs.string(), default = []),
         "mode": attrs.string(),
         # Stage packages for the bootstrap mode. They are exec deps, so they are built
         # for the execution platform, which uses the host toolchain: no cycle.
