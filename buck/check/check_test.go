@@ -65,11 +65,14 @@ func TestFixtures(t *testing.T) {
 			`BUCK:3: cannot load "_private" from "//defs:more.bzl": names starting with _ are private to their module`,
 		}},
 		{"analysis.txt", []string{
-			`BUCK:3: analysis of root//:a (rule unbound): declared outputs not bound by any action: out.txt`,
+			"BUCK:3: analysis of root//:a (rule unbound): declared outputs not bound by any action: out.txt (Buck2: artifact must be bound by now; a run() output needs .as_output())",
 			`BUCK:5: analysis of root//:b (rule no_default): implementation of no_default did not return DefaultInfo`,
-			`BUCK:7: analysis of root//:c (rule no_outputs): ctx.actions.run: the action has no outputs: mark what it writes with artifact.as_output()`,
+			`BUCK:7: analysis of root//:c (rule no_outputs): ctx.actions.run: expected at least one output artifact, did not get any (mark what the action writes with artifact.as_output()) (at defs/bad.bzl:13)`,
 			`BUCK:9: analysis of root//:d (rule recursive): recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): function _fact called recursively (at defs/bad.bzl:19)`,
 			`BUCK:11: root//:e: attribute "v": select: none of the 1 conditions (//:on) matched the configuration and there is no DEFAULT`,
+			"BUCK:17: analysis of root//:f (rule twice): ctx.actions.run: analysis produced multiple actions with category `cc` and at least one of them had no identifier; add an identifier to these actions to disambiguate them (at defs/bad.bzl:35)",
+			"BUCK:19: analysis of root//:g (rule same_id): ctx.actions.run: action category `cc` contains duplicate identifier `x`; category-identifier pairs must be unique within a rule (at defs/bad.bzl:44)",
+			"BUCK:21: analysis of root//:h (rule bad_category): ctx.actions.run: invalid category `cc_2x`: must be a snake_cased identifier of lowercase alphanumeric characters, each section beginning with a lowercase letter (at defs/bad.bzl:51)",
 		}},
 		{"dialect.txt", []string{
 			`defs/escape.bzl:1: syntax error: invalid escape sequence \d`,

@@ -183,7 +183,7 @@ func (in *Interp) Analyze(t *Target, r DepResolver) (*Dependency, error) {
 		}
 	}
 	if len(unbound) > 0 {
-		return nil, fmt.Errorf("declared outputs not bound by any action: %s", strings.Join(unbound, ", "))
+		return nil, fmt.Errorf("declared outputs not bound by any action: %s (Buck2: artifact must be bound by now; a run() output needs .as_output())", strings.Join(unbound, ", "))
 	}
 	for _, p := range result {
 		p.Freeze()
@@ -531,7 +531,9 @@ func (a *analysis) writeJSON(_ *starlark.Thread, name string, args starlark.Tupl
 	return art, nil
 }
 
-var categoryRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+// categoryRE is Buck2's category syntax (buck2_core category.rs): snake
+// case, each section starting with a lowercase letter.
+var categoryRE = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z][a-z0-9]*)*$`)
 
 func (a *analysis) run(_ *starlark.Thread, name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var cmd starlark.Value
@@ -550,7 +552,7 @@ func (a *analysis) run(_ *starlark.Thread, name string, args starlark.Tuple, kwa
 		return nil, err
 	}
 	if !categoryRE.MatchString(category) {
-		return nil, fmt.Errorf("%s: category %q must be lower_snake_case", name, category)
+		return nil, fmt.Errorf("%s: invalid category `%s`: must be a snake_cased identifier of lowercase alphanumeric characters, each section beginning with a lowercase letter", name, category)
 	}
 	id := ""
 	if identifier != starlark.None {
@@ -560,15 +562,30 @@ func (a *analysis) run(_ *starlark.Thread, name string, args starlark.Tuple, kwa
 		}
 		id = s
 	}
-	ids := a.categories[category]
+	// Buck2's invariant (actions/registry.rs): category-identifier pairs
+	// are unique, and an action without identifier is alone in its category.
+	ids, seen := a.categories[category]
+	switch {
+	case id == "" && seen:
+		return nil, fmt.Errorf("%s: analysis produced multiple actions with category `%s` and at least one of them had no identifier; add an identifier to these actions to disambiguate them", name, category)
+	case id != "" && ids[id]:
+		return nil, fmt.Errorf("%s: action category `%s` contains duplicate identifier `%s`; category-identifier pairs must be unique within a rule", name, category, id)
+	}
 	if ids == nil {
 		ids = map[string]bool{}
 		a.categories[category] = ids
 	}
-	if ids[id] || id == "" && len(ids) > 0 || ids[""] {
-		return nil, fmt.Errorf("%s: several actions of category %q need distinct identifiers (got %q)", name, category, id)
+	if id != "" {
+		ids[id] = true
 	}
-	ids[id] = true
+	switch {
+	case localOnly && preferLocal:
+		return nil, fmt.Errorf("%s: cannot have `local_only = True` and `prefer_local = True` at the same time", name)
+	case localOnly && preferRemote:
+		return nil, fmt.Errorf("%s: cannot have `local_only = True` and `prefer_remote = True` at the same time", name)
+	case preferLocal && preferRemote:
+		return nil, fmt.Errorf("%s: cannot have `prefer_local = True` and `prefer_remote = True` at the same time", name)
+	}
 	line, err := newCmdArgs([]starlark.Value{cmd})
 	if err != nil {
 		return nil, fmt.Errorf("%s: arguments: %w", name, err)
@@ -595,7 +612,7 @@ func (a *analysis) run(_ *starlark.Thread, name string, args starlark.Tuple, kwa
 		}
 	})
 	if len(outs) == 0 {
-		return nil, fmt.Errorf("%s: the action has no outputs: mark what it writes with artifact.as_output()", name)
+		return nil, fmt.Errorf("%s: expected at least one output artifact, did not get any (mark what the action writes with artifact.as_output())", name)
 	}
 	for _, o := range outs {
 		if _, err := a.bind(o, name+" (category "+category+")"); err != nil {
@@ -690,10 +707,10 @@ func analysisError(err error) error {
 	if strings.Contains(msg, "called recursively") {
 		msg = "recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): " + msg
 	}
-	if n := len(ee.CallStack); n > 0 {
-		pos := ee.CallStack[n-1].Pos
-		if pos.Line > 0 {
+	for i := len(ee.CallStack) - 1; i >= 0; i-- {
+		if pos := ee.CallStack[i].Pos; pos.Line > 0 {
 			msg = fmt.Sprintf("%s (at %s:%d)", msg, pos.Filename(), pos.Line)
+			break
 		}
 	}
 	return fmt.Errorf("%s", msg)
