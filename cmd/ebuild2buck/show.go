@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"buckos.dev/buckos/ebuild"
 	"buckos.dev/buckos/ebuild/atom"
+	"buckos.dev/buckos/ebuild/depspec"
 	"buckos.dev/buckos/ebuild/source"
 )
 
@@ -103,6 +105,8 @@ type pkgView struct {
 	Eclasses      []eclassMD `json:"eclasses,omitempty"`
 	MD5           string     `json:"md5"`
 	Warnings      []string   `json:"warnings,omitempty"`
+	// ParseErrors maps a key whose value does not parse to the error.
+	ParseErrors map[string]string `json:"parse_errors,omitempty"`
 }
 
 type useFlag struct {
@@ -115,16 +119,26 @@ type eclassMD struct {
 	MD5  string `json:"md5"`
 }
 
-// depNode is a dependency-specification tree. A group has Op "all" (plain
+// depNode is the view of a depspec tree. A group has Op "all" (plain
 // parentheses and the top level), "||", "^^", "??" or a USE conditional
 // "flag?" / "!flag?", and Children. A leaf has Value and, in *DEPEND keys,
-// the parsed Atom (or Error when it does not parse).
+// the parsed Atom, in SRC_URI the parsed URI.
 type depNode struct {
 	Op       string     `json:"op,omitempty"`
 	Value    string     `json:"value,omitempty"`
 	Atom     *atomView  `json:"atom,omitempty"`
-	Error    string     `json:"error,omitempty"`
+	URI      *uriView   `json:"uri,omitempty"`
 	Children []*depNode `json:"children,omitempty"`
+}
+
+// uriView is a parsed SRC_URI element (see depspec.URI).
+type uriView struct {
+	URL      string `json:"url,omitempty"`
+	Filename string `json:"filename"`
+	Renamed  bool   `json:"renamed,omitempty"`
+	Mirror   string `json:"mirror,omitempty"`
+	Path     string `json:"path,omitempty"`
+	Restrict string `json:"restrict,omitempty"`
 }
 
 type atomView struct {
@@ -136,6 +150,7 @@ type atomView struct {
 	SubSlot string   `json:"subslot,omitempty"`
 	SlotOp  string   `json:"slot_op,omitempty"`
 	Use     []string `json:"use,omitempty"`
+	Repo    string   `json:"repo,omitempty"`
 }
 
 func newPkgView(md *ebuild.Metadata) pkgView {
@@ -168,27 +183,67 @@ func newPkgView(md *ebuild.Metadata) pkgView {
 	for _, e := range md.Eclasses {
 		v.Eclasses = append(v.Eclasses, eclassMD{Name: e.Name, MD5: e.MD5})
 	}
-	v.License = parseDepSpec(raw["LICENSE"], nil)
-	v.RequiredUse = parseDepSpec(raw["REQUIRED_USE"], nil)
-	v.Restrict = parseDepSpec(raw["RESTRICT"], nil)
-	v.Properties = parseDepSpec(raw["PROPERTIES"], nil)
-	v.SrcURI = parseDepSpec(raw["SRC_URI"], nil)
-	leaf := func(n *depNode) { atomLeaf(n, eapi) }
-	v.Depend = parseDepSpec(raw["DEPEND"], leaf)
-	v.BDepend = parseDepSpec(raw["BDEPEND"], leaf)
-	v.RDepend = parseDepSpec(raw["RDEPEND"], leaf)
-	v.PDepend = parseDepSpec(raw["PDEPEND"], leaf)
-	v.IDepend = parseDepSpec(raw["IDEPEND"], leaf)
+	for _, k := range []struct {
+		key string
+		dst **depNode
+	}{
+		{"LICENSE", &v.License}, {"REQUIRED_USE", &v.RequiredUse}, {"RESTRICT", &v.Restrict},
+		{"PROPERTIES", &v.Properties}, {"SRC_URI", &v.SrcURI}, {"DEPEND", &v.Depend},
+		{"BDEPEND", &v.BDepend}, {"RDEPEND", &v.RDepend}, {"PDEPEND", &v.PDepend}, {"IDEPEND", &v.IDepend},
+	} {
+		val := raw[k.key]
+		if strings.TrimSpace(val) == "" {
+			continue
+		}
+		n, err := depspec.Parse(k.key, val, eapi)
+		if err != nil {
+			if v.ParseErrors == nil {
+				v.ParseErrors = map[string]string{}
+			}
+			v.ParseErrors[k.key] = err.Error()
+			continue
+		}
+		*k.dst = newDepNode(n)
+	}
 	return v
 }
 
-func atomLeaf(n *depNode, eapi string) {
-	a, err := atom.Parse(n.Value, eapi)
-	if err != nil {
-		n.Error = err.Error()
-		return
+// newDepNode converts a depspec tree into the view.
+func newDepNode(n *depspec.Node) *depNode {
+	d := &depNode{}
+	switch n.Kind {
+	case depspec.Leaf:
+		d.Value = n.Leaf
+		if n.Atom != nil {
+			d.Atom = newAtomView(n.Atom)
+		}
+		if n.URI != nil {
+			u := n.URI
+			d.URI = &uriView{URL: u.URL, Filename: u.Filename, Renamed: u.Renamed, Mirror: u.Mirror, Path: u.Path, Restrict: u.Restrict}
+		}
+		return d
+	case depspec.AllOf:
+		d.Op = "all"
+	case depspec.AnyOf:
+		d.Op = "||"
+	case depspec.ExactlyOneOf:
+		d.Op = "^^"
+	case depspec.AtMostOneOf:
+		d.Op = "??"
+	case depspec.UseCond:
+		d.Op = n.Flag + "?"
+		if n.Negated {
+			d.Op = "!" + d.Op
+		}
 	}
-	av := &atomView{Package: a.Key(), Op: a.Op, Slot: a.Slot, SubSlot: a.SubSlot, SlotOp: a.SlotOp}
+	for _, c := range n.Children {
+		d.Children = append(d.Children, newDepNode(c))
+	}
+	return d
+}
+
+func newAtomView(a *atom.Atom) *atomView {
+	av := &atomView{Package: a.Key(), Op: a.Op, Slot: a.Slot, SubSlot: a.SubSlot, SlotOp: a.SlotOp, Repo: a.Repo}
 	switch a.Blocker {
 	case atom.WeakBlocker:
 		av.Blocker = "!"
@@ -201,61 +256,7 @@ func atomLeaf(n *depNode, eapi string) {
 	for _, u := range a.UseDeps {
 		av.Use = append(av.Use, u.String())
 	}
-	n.Atom = av
-}
-
-// parseDepSpec builds the tree of a dependency specification (PMS 8.2).
-// Unbalanced parentheses do not fail: the view shows what is there, with
-// an error node. An empty value gives nil.
-func parseDepSpec(s string, leaf func(*depNode)) *depNode {
-	toks := strings.Fields(s)
-	if len(toks) == 0 {
-		return nil
-	}
-	root := &depNode{Op: "all"}
-	stack := []*depNode{root}
-	pendingOp := "" // "||", "flag?", ... waiting for its "("
-	for _, t := range toks {
-		top := stack[len(stack)-1]
-		if t == "(" {
-			op := pendingOp
-			if op == "" {
-				op = "all"
-			}
-			g := &depNode{Op: op}
-			top.Children = append(top.Children, g)
-			stack = append(stack, g)
-			pendingOp = ""
-			continue
-		}
-		if pendingOp != "" {
-			top.Children = append(top.Children, &depNode{Value: pendingOp, Error: "operator not followed by ("})
-			pendingOp = ""
-		}
-		switch {
-		case t == ")":
-			if len(stack) == 1 {
-				top.Children = append(top.Children, &depNode{Value: t, Error: "unbalanced )"})
-			} else {
-				stack = stack[:len(stack)-1]
-			}
-		case t == "||" || t == "^^" || t == "??" || (strings.HasSuffix(t, "?") && len(t) > 1):
-			pendingOp = t
-		default:
-			n := &depNode{Value: t}
-			if leaf != nil && t != "->" {
-				leaf(n)
-			}
-			top.Children = append(top.Children, n)
-		}
-	}
-	if pendingOp != "" {
-		root.Children = append(root.Children, &depNode{Value: pendingOp, Error: "operator not followed by ("})
-	}
-	if len(stack) > 1 {
-		root.Children = append(root.Children, &depNode{Error: "missing )"})
-	}
-	return root
+	return av
 }
 
 func (v pkgView) writeText(w io.Writer) {
@@ -308,6 +309,9 @@ func (v pkgView) writeText(w io.Writer) {
 			writeDepText(w, c, 2)
 		}
 	}
+	for _, k := range showSortedKeys(v.ParseErrors) {
+		fmt.Fprintf(w, "  %s does not parse: %s\n", k, v.ParseErrors[k])
+	}
 	for _, warn := range v.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)
 	}
@@ -328,9 +332,18 @@ func writeDepText(w io.Writer, n *depNode, depth int) {
 			writeDepText(w, c, depth+1)
 		}
 		fmt.Fprintf(w, "%s)\n", ind)
-	case n.Error != "":
-		fmt.Fprintf(w, "%s%s  # error: %s\n", ind, n.Value, n.Error)
+	case n.URI != nil && n.URI.Renamed:
+		fmt.Fprintf(w, "%s%s -> %s\n", ind, n.Value, n.URI.Filename)
 	default:
 		fmt.Fprintf(w, "%s%s\n", ind, n.Value)
 	}
+}
+
+func showSortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -8,45 +8,38 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/depspec"
 )
 
-func TestParseDepSpec(t *testing.T) {
+func TestDepNodeView(t *testing.T) {
 	leaf := func(v string) *depNode { return &depNode{Value: v} }
 	tests := []struct {
-		in   string
-		want *depNode
+		key, in string
+		want    *depNode
 	}{
-		{"", nil},
-		{"a/b", &depNode{Op: "all", Children: []*depNode{leaf("a/b")}}},
 		{
-			"x? ( a/b !y? ( c/d ) ) || ( e/f ( g/h i/j ) ) ^^ ( u v ) ?? ( w )",
+			"REQUIRED_USE", "x? ( a !b ) || ( c ( d e ) ) ^^ ( u v ) ?? ( w ) !y? ( z )",
 			&depNode{Op: "all", Children: []*depNode{
-				{Op: "x?", Children: []*depNode{leaf("a/b"), {Op: "!y?", Children: []*depNode{leaf("c/d")}}}},
-				{Op: "||", Children: []*depNode{leaf("e/f"), {Op: "all", Children: []*depNode{leaf("g/h"), leaf("i/j")}}}},
+				{Op: "x?", Children: []*depNode{leaf("a"), leaf("!b")}},
+				{Op: "||", Children: []*depNode{leaf("c"), {Op: "all", Children: []*depNode{leaf("d"), leaf("e")}}}},
 				{Op: "^^", Children: []*depNode{leaf("u"), leaf("v")}},
 				{Op: "??", Children: []*depNode{leaf("w")}},
+				{Op: "!y?", Children: []*depNode{leaf("z")}},
 			}},
 		},
 		{
-			"https://x/a.tar.gz -> a-1.tar.gz",
-			&depNode{Op: "all", Children: []*depNode{leaf("https://x/a.tar.gz"), leaf("->"), leaf("a-1.tar.gz")}},
-		},
-		{
-			"a ) x? b ( c",
-			&depNode{Op: "all", Children: []*depNode{
-				leaf("a"),
-				{Value: ")", Error: "unbalanced )"},
-				{Value: "x?", Error: "operator not followed by ("},
-				leaf("b"),
-				{Op: "all", Children: []*depNode{leaf("c")}},
-				{Error: "missing )"},
-			}},
+			"LICENSE", "MIT || ( GPL-2 BSD )",
+			&depNode{Op: "all", Children: []*depNode{leaf("MIT"), {Op: "||", Children: []*depNode{leaf("GPL-2"), leaf("BSD")}}}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if d := cmp.Diff(tt.want, parseDepSpec(tt.in, nil)); d != "" {
-				t.Errorf("parseDepSpec(%q) (-want +got):\n%s", tt.in, d)
+			n, err := depspec.Parse(tt.key, tt.in, "8")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, newDepNode(n)); d != "" {
+				t.Errorf("newDepNode(%q) (-want +got):\n%s", tt.in, d)
 			}
 		})
 	}
@@ -57,7 +50,9 @@ func TestPkgView(t *testing.T) {
 		Ref: ebuild.Ref{Repo: "r", Category: "cat", PN: "p", PVR: "1", Path: "p-1.ebuild"},
 		Raw: map[string]string{
 			"EAPI": "8", "SLOT": "0/1.2", "IUSE": "+ssl -doc test", "DEFINED_PHASES": "-",
-			"RDEPEND": "!cat/old ssl? ( >=dev-libs/openssl-3:=[static-libs(-)] ) bad//atom",
+			"RDEPEND": "!cat/old ssl? ( >=dev-libs/openssl-3:=[static-libs(-)] )",
+			"DEPEND":  "bad//atom",
+			"SRC_URI": "https://x.example/a-1.tar.gz -> b-1.tar.gz mirror://gentoo/c.tar.gz",
 		},
 		Eclasses: []ebuild.Eclass{{Name: "e", MD5: "m1"}},
 		MD5:      "m",
@@ -73,8 +68,8 @@ func TestPkgView(t *testing.T) {
 		t.Errorf("DefinedPhases = %v, want none", v.DefinedPhases)
 	}
 	rd := v.RDepend.Children
-	if len(rd) != 3 {
-		t.Fatalf("RDEPEND children = %d, want 3", len(rd))
+	if len(rd) != 2 {
+		t.Fatalf("RDEPEND children = %d, want 2", len(rd))
 	}
 	if d := cmp.Diff(&atomView{Package: "cat/old", Blocker: "!"}, rd[0].Atom); d != "" {
 		t.Errorf("blocker atom (-want +got):\n%s", d)
@@ -83,8 +78,15 @@ func TestPkgView(t *testing.T) {
 	if d := cmp.Diff(wantSSL, rd[1].Children[0].Atom); d != "" {
 		t.Errorf("openssl atom (-want +got):\n%s", d)
 	}
-	if rd[2].Atom != nil || rd[2].Error == "" {
-		t.Errorf("bad atom = %+v, want an error", rd[2])
+	if v.Depend != nil || !strings.Contains(v.ParseErrors["DEPEND"], "bad//atom") {
+		t.Errorf("DEPEND = %+v, parse errors %v; want no tree and an error naming the atom", v.Depend, v.ParseErrors)
+	}
+	wantURIs := []*depNode{
+		{Value: "https://x.example/a-1.tar.gz", URI: &uriView{URL: "https://x.example/a-1.tar.gz", Filename: "b-1.tar.gz", Renamed: true}},
+		{Value: "mirror://gentoo/c.tar.gz", URI: &uriView{URL: "mirror://gentoo/c.tar.gz", Filename: "c.tar.gz", Mirror: "gentoo", Path: "c.tar.gz"}},
+	}
+	if d := cmp.Diff(wantURIs, v.SrcURI.Children); d != "" {
+		t.Errorf("SRC_URI (-want +got):\n%s", d)
 	}
 
 	// JSON is stable: encoding twice gives the same bytes, in field order.
@@ -108,6 +110,8 @@ func TestPkgView(t *testing.T) {
 		"  SUBSLOT:        1.2\n",
 		"  IUSE:           ssl (on), doc (off), test\n",
 		"  RDEPEND:\n    !cat/old\n    ssl? (\n      >=dev-libs/openssl-3:=[static-libs(-)]\n    )\n",
+		"  SRC_URI:\n    https://x.example/a-1.tar.gz -> b-1.tar.gz\n    mirror://gentoo/c.tar.gz\n",
+		"  DEPEND does not parse: ",
 	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
