@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"buckos.dev/buckos/ebuild/mdcache"
 	"buckos.dev/buckos/ebuild/repo"
 	"buckos.dev/buckos/ebuild/source"
+	"buckos.dev/buckos/ebuild/version"
 )
 
 func init() { register(newMetadataCmd) }
@@ -81,7 +83,8 @@ func newMetadataCmd() *cobra.Command {
 		Short: "Evaluate ebuilds and write Portage md5-cache entries",
 		Long: `Evaluate the global scope of every ebuild of REPO (or those the ATOM
 patterns name) and write one md5-cache entry per ebuild to DIR/CATEGORY/PF.
-An ebuild that fails is reported on stderr and gets no entry; the run goes on.`,
+An ebuild that fails is reported on stderr and gets no entry; the run goes on.
+Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -104,6 +107,17 @@ An ebuild that fails is reported on stderr and gets no entry; the run goes on.`,
 			stderr := cmd.ErrOrStderr()
 			for _, b := range bad {
 				fmt.Fprintln(stderr, b)
+			}
+			if len(args) == 1 {
+				// A whole-repository run owns DIR like egencache owns
+				// metadata/md5-cache: entries of ebuilds that are gone go.
+				pruned, err := pruneStale(out, refs)
+				for _, p := range pruned {
+					fmt.Fprintf(stderr, "removed stale entry %s\n", p)
+				}
+				if err != nil {
+					return err
+				}
 			}
 			failed := 0
 			for i, err := range res {
@@ -174,4 +188,50 @@ func regenerateOne(ctx context.Context, ev evaluator, ref ebuild.Ref, out string
 		return err
 	}
 	return mdcache.WriteFile(path, mdcache.FromMetadata(md))
+}
+
+// pruneStale removes what a whole-repository run would not have written:
+// entries DIR/CATEGORY/PF with no ebuild among refs, and temporary files
+// left by an interrupted run. Only files named like entries or our
+// temporary files are touched. It returns the removed paths, sorted.
+func pruneStale(out string, refs []ebuild.Ref) ([]string, error) {
+	keep := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		keep[r.Category+"/"+r.PF()] = true
+	}
+	cats, err := os.ReadDir(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, c := range cats {
+		if !c.IsDir() || !version.ValidCategory(c.Name()) {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(out, c.Name()))
+		if err != nil {
+			return removed, err
+		}
+		for _, f := range files {
+			name := f.Name()
+			if !f.Type().IsRegular() {
+				continue
+			}
+			tmp := strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp")
+			if !tmp {
+				if _, _, err := version.SplitPF(name); err != nil || keep[c.Name()+"/"+name] {
+					continue
+				}
+			}
+			p := filepath.Join(out, c.Name(), name)
+			if err := os.Remove(p); err != nil {
+				return removed, err
+			}
+			removed = append(removed, p)
+		}
+	}
+	return removed, nil
 }

@@ -140,12 +140,32 @@ func TestMetadataFixture(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("EAPI=8\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Entries of ebuilds that are gone, and leftover temporary files, are
+	// pruned; other files are left alone.
+	gone := filepath.Join(out1, "cat-b", "plain-1")
+	tmp := filepath.Join(out1, "cat-b", ".plain-2.tmp123")
+	notes := filepath.Join(out1, "cat-b", "NOTES")
+	for _, p := range []string{gone, tmp, notes} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	_, stderr1, err := runEbuild2buck(t, "metadata", repoDir, "--out", out1, "-j", "1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stderr1 != stderr {
-		t.Errorf("stderr differs between --jobs 2 and 1:\n%s\n%s", stderr, stderr1)
+	wantStderr1 := "removed stale entry " + tmp + "\nremoved stale entry " + gone + "\n" + stderr
+	if stderr1 != wantStderr1 {
+		t.Errorf("stderr with --jobs 1 = %q, want %q", stderr1, wantStderr1)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("a file not named like an entry was touched: %v", err)
+	}
+	if err := os.Remove(notes); err != nil {
+		t.Fatal(err)
 	}
 	if d := cmp.Diff(want, readTree(t, out1)); d != "" {
 		t.Errorf("--jobs 1 tree differs (-want +got):\n%s", d)
