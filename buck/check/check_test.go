@@ -105,6 +105,9 @@ func TestFixtures(t *testing.T) {
 			"BUCK:9: root//:missing (rule files): attribute \"srcs\": item 0: source file `nope.txt` does not exist as a member of package `root//`",
 			"BUCK:11: root//:sub (rule files): attribute \"srcs\": item 0: source file `sub/c.txt` does not exist as a member of package `root//`",
 		}},
+		{"config.txt", []string{
+			"cells/wrong/BUCK:3: fail: read_config: got unset, want root-flavor (raised at defs/expect.bzl:4)",
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`defs/query.bzl:1: not modelled: attrs.query`,

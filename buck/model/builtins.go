@@ -115,13 +115,14 @@ func globalBuiltins() starlark.StringDict {
 // native in a .bzl file: the prelude's rules and the package functions.
 func nativeFunctions() starlark.StringDict {
 	d := starlark.StringDict{
-		"select":        starlark.NewBuiltin("select", builtinSelect),
-		"read_config":   starlark.NewBuiltin("read_config", builtinReadConfig),
-		"host_info":     starlark.NewBuiltin("host_info", builtinHostInfo),
-		"glob":          starlark.NewBuiltin("glob", builtinGlob),
-		"package_name":  starlark.NewBuiltin("package_name", pkgString(func(p *Package) string { return p.ID.Path })),
-		"get_base_path": starlark.NewBuiltin("get_base_path", pkgString(func(p *Package) string { return p.ID.Path })),
-		"get_cell_name": starlark.NewBuiltin("get_cell_name", pkgString(func(p *Package) string { return p.ID.Cell })),
+		"select":           starlark.NewBuiltin("select", builtinSelect),
+		"read_config":      starlark.NewBuiltin("read_config", builtinReadConfig),
+		"read_root_config": starlark.NewBuiltin("read_root_config", builtinReadRootConfig),
+		"host_info":        starlark.NewBuiltin("host_info", builtinHostInfo),
+		"glob":             starlark.NewBuiltin("glob", builtinGlob),
+		"package_name":     starlark.NewBuiltin("package_name", pkgString(func(p *Package) string { return p.ID.Path })),
+		"get_base_path":    starlark.NewBuiltin("get_base_path", pkgString(func(p *Package) string { return p.ID.Path })),
+		"get_cell_name":    starlark.NewBuiltin("get_cell_name", pkgString(func(p *Package) string { return p.ID.Cell })),
 	}
 	for name, r := range nativeRules() {
 		d[name] = r
@@ -156,6 +157,30 @@ func builtinReadConfig(thread *starlark.Thread, b *starlark.Builtin, args starla
 		}
 	}
 	if v, ok := cell.Config.Get(section, key); ok {
+		return starlark.String(v), nil
+	}
+	return def, nil
+}
+
+// builtinReadRootConfig reads the root cell's configuration, whatever the
+// cell of the BUCK file.
+func builtinReadRootConfig(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var section, key string
+	var def starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &section, &key, &def); err != nil {
+		return nil, err
+	}
+	if _, isStr := def.(starlark.String); def != starlark.None && !isStr {
+		return nil, fmt.Errorf("read_root_config: default must be a string or None, got %s", def.Type())
+	}
+	fc := fileOf(thread)
+	var cfg *Config
+	if fc.pkg != nil {
+		cfg = fc.pkg.interp.cells.RootCell().Config
+	} else if fc.interp != nil {
+		cfg = fc.interp.cells.RootCell().Config
+	}
+	if v, ok := cfg.Get(section, key); ok {
 		return starlark.String(v), nil
 	}
 	return def, nil

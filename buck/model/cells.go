@@ -31,30 +31,23 @@ type Cells struct {
 	rootCel *Cell
 }
 
-// LoadCells reads root/.buckconfig: [cells] (and the legacy [repositories]),
-// [cell_aliases] and [external_cells]. Each cell's read_config values come
-// from its own .buckconfig when it has one, and from the root cell's
-// otherwise.
+// LoadCells reads the root cell's configuration: [cells] (and the legacy
+// [repositories]), [cell_aliases] and [external_cells]. As in Buck2, each
+// cell's read_config sees only that cell's own project configuration
+// (.buckconfig.d/*, .buckconfig, .buckconfig.local, later ones winning): a
+// cell without those files has an empty configuration, and only
+// read_root_config reaches the root's.
 func LoadCells(root string) (*Cells, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("workspace %s: %w", root, err)
 	}
-	cfgPath := filepath.Join(abs, ".buckconfig")
-	data, err := os.ReadFile(cfgPath)
-	if err != nil {
+	if _, err := os.Stat(filepath.Join(abs, ".buckconfig")); err != nil {
 		return nil, fmt.Errorf("workspace %s has no readable .buckconfig: %w", root, err)
 	}
-	rootCfg, err := ParseConfig(".buckconfig", data)
+	rootCfg, err := readCellConfig(abs, ".")
 	if err != nil {
 		return nil, err
-	}
-	if local, err := os.ReadFile(cfgPath + ".local"); err == nil {
-		lc, err := ParseConfig(".buckconfig.local", local)
-		if err != nil {
-			return nil, err
-		}
-		rootCfg = rootCfg.overlay(lc)
 	}
 	cs := &Cells{Root: abs, cells: map[string]*Cell{}, aliases: map[string]string{}}
 	for _, section := range []string{"repositories", "cells"} {
@@ -95,25 +88,48 @@ func LoadCells(root string) (*Cells, error) {
 		cs.aliases[alias] = target
 	}
 	for _, c := range cs.cells {
-		c.Config = rootCfg
-		if c.Path == "." || c.External != "" {
-			continue
+		switch {
+		case c.Path == ".":
+			c.Config = rootCfg
+		case c.External != "":
+			c.Config = &Config{sections: map[string]map[string]string{}}
+		default:
+			if c.Config, err = readCellConfig(abs, c.Path); err != nil {
+				return nil, err
+			}
 		}
-		p := filepath.Join(abs, filepath.FromSlash(c.Path), ".buckconfig")
-		data, err := os.ReadFile(p)
+	}
+	return cs, nil
+}
+
+// readCellConfig merges a cell's project configuration files.
+func readCellConfig(root, cellPath string) (*Config, error) {
+	cfg := &Config{sections: map[string]map[string]string{}}
+	dir := filepath.Join(root, filepath.FromSlash(cellPath))
+	var files []string
+	if entries, err := os.ReadDir(filepath.Join(dir, ".buckconfig.d")); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() {
+				files = append(files, path.Join(".buckconfig.d", e.Name()))
+			}
+		}
+	}
+	files = append(files, ".buckconfig", ".buckconfig.local")
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("cell %s: %w", c.Name, err)
+			return nil, fmt.Errorf("cell %s: %w", cellPath, err)
 		}
-		cc, err := ParseConfig(path.Join(c.Path, ".buckconfig"), data)
+		c, err := ParseConfig(path.Join(cellPath, f), data)
 		if err != nil {
 			return nil, err
 		}
-		c.Config = cc
+		cfg = cfg.overlay(c)
 	}
-	return cs, nil
+	return cfg, nil
 }
 
 // Lookup finds a cell by name or alias.

@@ -39,12 +39,13 @@ type module struct {
 
 // fileCtx is what builtins know about the file being evaluated.
 type fileCtx struct {
-	cell  *Cell
-	file  string // workspace-relative path
-	dir   string // cell-relative directory of the file
-	pkg   *Package
-	chain []string // modules being loaded, outermost first
-	held  bool     // this goroutine holds loadMu
+	cell   *Cell
+	file   string // workspace-relative path
+	dir    string // cell-relative directory of the file
+	pkg    *Package
+	chain  []string // modules being loaded, outermost first
+	held   bool     // this goroutine holds loadMu
+	interp *Interp
 }
 
 const fileKey = "buckos.file"
@@ -73,7 +74,7 @@ func New(cells *Cells) *Interp {
 	}
 	in.bzlEnv = globalBuiltins()
 	in.bzlEnv["native"] = &starlarkstruct.Module{Name: "native", Members: natives}
-	for _, k := range []string{"read_config", "select", "host_info", "package_name", "get_base_path", "get_cell_name", "glob"} {
+	for _, k := range []string{"read_config", "read_root_config", "select", "host_info", "package_name", "get_base_path", "get_cell_name", "glob"} {
 		in.bzlEnv[k] = natives[k]
 	}
 	for _, k := range []string{"DefaultInfo", "RunInfo", "PlatformInfo", "ConstraintSettingInfo", "ConstraintValueInfo", "ConfigurationInfo", "cmd_args", "struct"} {
@@ -194,7 +195,7 @@ func (in *Interp) loadModule(fc *fileCtx, s string) (*module, error) {
 		}
 		return nil, err
 	}
-	child := &fileCtx{cell: cell, file: wsRel, dir: path.Dir(rel), chain: append(append([]string(nil), fc.chain...), key), held: true}
+	child := &fileCtx{cell: cell, file: wsRel, dir: path.Dir(rel), chain: append(append([]string(nil), fc.chain...), key), held: true, interp: in}
 	if child.dir == "." {
 		child.dir = ""
 	}

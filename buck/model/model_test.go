@@ -80,7 +80,8 @@ func TestLoadCells(t *testing.T) {
 		y, _ := c.Config.Get("x", "y")
 		got = append(got, c.Name+"="+c.Path+"/"+c.External+"/"+y)
 	}
-	want := []string{"core=packages/linux/core//core", "legacy=old//root", "prelude=prelude/bundled/root", "root=.//root"}
+	// Cells without a .buckconfig of their own see an empty configuration.
+	want := []string{"core=packages/linux/core//core", "legacy=old//", "prelude=prelude/bundled/", "root=.//root"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}
