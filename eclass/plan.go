@@ -68,11 +68,27 @@ func Analyze(m *ebuild.Metadata) *Plan {
 		}
 	}
 	slices.Sort(names)
-	env := substitutions(m)
+	var env map[string]string // built on first use: most ebuilds need none
+	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	for _, name := range names {
 		src := m.Funcs[name].Source
-		body, err := parseFunc(src, name)
+		if !isPhase(name) {
+			p.Phases[name] = src
+			p.Notes = append(p.Notes, Note{Func: name, Verbatim: true, Reason: "not a phase function (helper for verbatim phases)"})
+			continue
+		}
+		if name != "src_configure" {
+			if reason, ok := obviouslyNotTrivial(src); ok {
+				p.Phases[name] = src
+				p.Notes = append(p.Notes, Note{Func: name, Verbatim: true, Reason: reason})
+				continue
+			}
+		}
+		body, err := parseFunc(parser, src, name)
 		if err == nil {
+			if env == nil && name == "src_configure" {
+				env = substitutions(m)
+			}
 			switch {
 			case name == "src_configure" && (lang == Autotools || lang == Make || lang == CMake || lang == Meson):
 				var c configured
@@ -85,13 +101,11 @@ func Analyze(m *ebuild.Metadata) *Plan {
 					p.Notes = append(p.Notes, Note{Func: name, Reason: c.why})
 					continue
 				}
-			case isPhase(name):
+			default:
 				if err = trivial(body, name, lang); err == nil {
 					p.Notes = append(p.Notes, Note{Func: name, Reason: "only calls the default implementation"})
 					continue
 				}
-			default:
-				err = fmt.Errorf("not a phase function (helper for verbatim phases)")
 			}
 		}
 		p.Phases[name] = src
@@ -114,8 +128,8 @@ var phaseNames = []string{
 func isPhase(name string) bool { return slices.Contains(phaseNames, name) }
 
 // parseFunc parses a function declaration and returns its body statements.
-func parseFunc(src, name string) ([]*syntax.Stmt, error) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), name)
+func parseFunc(parser *syntax.Parser, src, name string) ([]*syntax.Stmt, error) {
+	f, err := parser.Parse(strings.NewReader(src), name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse: %w", err)
 	}
@@ -131,6 +145,28 @@ func parseFunc(src, name string) ([]*syntax.Stmt, error) {
 		return nil, fmt.Errorf("line %d: function body is not a { } block", fd.Body.Pos().Line())
 	}
 	return block.Stmts, nil
+}
+
+// obviouslyNotTrivial spares parsing a function that cannot be trivial: a
+// trivial body is one bare command word per line. It returns the first
+// line that is something else.
+func obviouslyNotTrivial(src string) (string, bool) {
+	_, body, ok := strings.Cut(src, "{")
+	if !ok {
+		return "", false
+	}
+	body = body[:max(strings.LastIndex(body, "}"), 0)]
+	for i, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) > 1 || strings.ContainsAny(line, "$;|&<>()`'\"=[]{}#\\") {
+			return fmt.Sprintf("line %d: %s", i+1, f[0]), true
+		}
+	}
+	return "", false
 }
 
 // trivial accepts a phase body made only of calls that do what the phase

@@ -154,13 +154,13 @@ func Package(in Input) (*build.File, *Report, error) {
 // version_dep) print on one line wherever they are, so a file parsed back
 // (emit/merge) prints exactly as generated; Print marks them in place.
 func Print(f *build.File) []byte {
-	build.Walk(f, func(x build.Expr, _ []build.Expr) {
-		if c, ok := x.(*build.CallExpr); ok {
+	for _, st := range f.Stmt {
+		eachCall(st, func(c *build.CallExpr) {
 			if id, ok := c.X.(*build.Ident); ok && itemCalls[id.Name] {
 				c.ForceCompact = true
 			}
-		}
-	})
+		})
+	}
 	g := *f
 	g.Type = build.TypeBuild
 	return build.FormatWithoutRewriting(&g)
@@ -389,11 +389,9 @@ func multiVersion(pn string, versions []resolve.Version, def string) build.Expr 
 func loads(stmts []build.Expr) []build.Expr {
 	used := map[string]bool{}
 	for _, s := range stmts {
-		build.Walk(s, func(x build.Expr, _ []build.Expr) {
-			if c, ok := x.(*build.CallExpr); ok {
-				if id, ok := c.X.(*build.Ident); ok {
-					used[id.Name] = true
-				}
+		eachCall(s, func(c *build.CallExpr) {
+			if id, ok := c.X.(*build.Ident); ok {
+				used[id.Name] = true
 			}
 		})
 	}
@@ -429,6 +427,38 @@ func defsFile(name string) string {
 		return "" // native rule
 	}
 	return "@root//defs:package_defs.bzl"
+}
+
+// eachCall calls fn for every call in x, outermost first, looking through
+// the expression kinds a BUCK file holds (calls, keyword arguments, lists,
+// dicts). It is a cheaper build.Walk for hot paths.
+func eachCall(x build.Expr, fn func(*build.CallExpr)) {
+	switch x := x.(type) {
+	case *build.CallExpr:
+		fn(x)
+		for _, a := range x.List {
+			eachCall(a, fn)
+		}
+	case *build.AssignExpr:
+		eachCall(x.RHS, fn)
+	case *build.ListExpr:
+		for _, e := range x.List {
+			eachCall(e, fn)
+		}
+	case *build.DictExpr:
+		for _, kv := range x.List {
+			eachCall(kv.Value, fn)
+		}
+	case *build.TupleExpr:
+		for _, e := range x.List {
+			eachCall(e, fn)
+		}
+	case *build.BinaryExpr:
+		eachCall(x.X, fn)
+		eachCall(x.Y, fn)
+	case *build.ParenExpr:
+		eachCall(x.X, fn)
+	}
 }
 
 // condList turns a token list with flag? ( ) groups (RESTRICT,
