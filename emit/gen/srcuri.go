@@ -9,9 +9,9 @@ import (
 // srcNode is one element of a parsed SRC_URI: a distfile or a USE group.
 type srcNode struct {
 	// Distfile:
-	URI      string // as written, without fetch+/mirror+
-	Name     string // distfile name (after -> renames)
-	Prefix   string // "", "fetch+" or "mirror+"
+	URI    string // as written, without fetch+/mirror+
+	Name   string // distfile name (after -> renames)
+	Prefix string // "", "fetch+" or "mirror+"
 	// USE-conditional group:
 	Flag     string // "ssl" or "!ssl"; "" for a distfile
 	Children []srcNode
