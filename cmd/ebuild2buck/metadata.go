@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -103,12 +104,16 @@ Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 				return err
 			}
 			ev := source.New(source.Options{EclassDirs: r.EclassDirs()})
-			res := regenerate(cmd.Context(), ev, refs, out, jobs)
+			// On an interrupt, finish the ebuilds under way (their entries
+			// are written whole), skip the rest and still report.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			res := regenerate(ctx, ev, refs, out, jobs)
 			stderr := cmd.ErrOrStderr()
 			for _, b := range bad {
 				fmt.Fprintln(stderr, b)
 			}
-			if len(args) == 1 {
+			if len(args) == 1 && ctx.Err() == nil {
 				// A whole-repository run owns DIR like egencache owns
 				// metadata/md5-cache: entries of ebuilds that are gone go.
 				pruned, err := pruneStale(out, refs)
@@ -119,16 +124,23 @@ Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 					return err
 				}
 			}
-			failed := 0
+			failed, skipped := 0, 0
 			for i, err := range res {
-				if err != nil {
+				switch {
+				case errors.Is(err, errSkipped):
+					skipped++
+				case err != nil:
 					failed++
 					fmt.Fprintf(stderr, "%s: %v\n", refs[i].CPF(), err)
 				}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "metadata: %d ebuilds, %d written, %d failed, %d bad names, %s\n",
-				len(refs), len(refs)-failed, failed, len(bad), time.Since(start).Round(time.Millisecond))
-			return cmd.Context().Err()
+			interrupted := ""
+			if skipped > 0 {
+				interrupted = fmt.Sprintf(", %d skipped (interrupted)", skipped)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "metadata: %d ebuilds, %d written, %d failed%s, %d bad names, %s\n",
+				len(refs), len(refs)-failed-skipped, failed, interrupted, len(bad), time.Since(start).Round(time.Millisecond))
+			return ctx.Err()
 		},
 	}
 	rf.add(cmd)
@@ -136,6 +148,9 @@ Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "ebuilds evaluated in parallel")
 	return cmd
 }
+
+// errSkipped marks ebuilds not evaluated because the run was cancelled.
+var errSkipped = errors.New("not evaluated")
 
 // evaluator is what regenerate needs of *source.Evaluator.
 type evaluator interface {
@@ -161,7 +176,7 @@ func regenerate(ctx context.Context, ev evaluator, refs []ebuild.Ref, out string
 	}
 	for i := range refs {
 		if ctx.Err() != nil {
-			res[i] = ctx.Err()
+			res[i] = fmt.Errorf("%w: %w", errSkipped, ctx.Err())
 			continue
 		}
 		next <- i
