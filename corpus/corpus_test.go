@@ -69,6 +69,24 @@ func TestCorpusMetadata(t *testing.T) {
 	}
 }
 
+// chromiumos names a master that is not in the corpus: opening it without
+// an override must say where, and the overrides must work.
+func TestCorpusMissingMaster(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "corpus", "chromiumos")
+	_, err := repo.Open(dir, repo.OpenOptions{})
+	var mnf *repo.MasterNotFoundError
+	if !errors.As(err, &mnf) || mnf.Name != "eclass-overlay" || mnf.File != filepath.Join(dir, "metadata", "layout.conf") || mnf.Line == 0 {
+		t.Fatalf("Open(chromiumos) error = %v, want the missing master eclass-overlay at layout.conf:LINE", err)
+	}
+	r, err := repo.Open(dir, repo.OpenOptions{NoMasters: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "portage-stable" {
+		t.Errorf("chromiumos name = %q, want portage-stable (layout.conf repo-name)", r.Name)
+	}
+}
+
 func TestTreesMissingData(t *testing.T) {
 	_, err := Trees(t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "corpus data missing") {
