@@ -87,6 +87,38 @@ func TestCorpusMissingMaster(t *testing.T) {
 	}
 }
 
+// The corpus README says 48 chromiumos ebuilds are symlinks to another
+// ebuild of the same package; Scan must resolve every one of them, however
+// the copy stores them (real links, or files naming the target).
+func TestCorpusSymlinkedEbuilds(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "corpus", "chromiumos")
+	r, err := repo.Open(dir, repo.OpenOptions{NoMasters: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := r.Ebuilds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := 0
+	for _, ref := range refs {
+		own := filepath.Join(dir, ref.Category, ref.PN, ref.PF()+".ebuild")
+		st, err := os.Lstat(own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref.Path != own || st.Mode()&os.ModeSymlink != 0 {
+			links++
+			if filepath.Dir(ref.Path) != filepath.Dir(own) {
+				t.Errorf("%s resolves outside its package: %s", ref.CPF(), ref.Path)
+			}
+		}
+	}
+	if links != 48 {
+		t.Errorf("found %d symlinked ebuilds, want 48", links)
+	}
+}
+
 func TestTreesMissingData(t *testing.T) {
 	_, err := Trees(t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "corpus data missing") {
