@@ -208,7 +208,7 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 		case *syntax.ForStmt:
 			add(pos, topLevel("for", buck))
 		case *syntax.WhileStmt:
-			add(pos, "while loops are not allowed (not in the Starlark spec; go.starlark.net rejects them); use for over range()")
+			add(pos, "while loops are not allowed (Buck2: \"cannot use reserved keyword `while`\"; go.starlark.net rejects them too); use for over range()")
 		case *syntax.AssignStmt:
 			if buck {
 				add(pos, "assignments are not allowed in a BUCK file: BuckOS BUCK files hold only load() and calls")
@@ -222,11 +222,7 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if w, ok := n.(*syntax.WhileStmt); ok && !isTopLevel(f, w) {
 			pos, _ := w.Span()
-			add(pos, "while loops are not allowed (not in the Starlark spec; go.starlark.net rejects them); use for over range()")
-		}
-		if l, ok := n.(*syntax.LambdaExpr); ok && buck {
-			pos, _ := l.Span()
-			add(pos, "lambda is not allowed in a BUCK file (Buck2: \"`lambda` is not allowed in this dialect\")")
+			add(pos, "while loops are not allowed (Buck2: \"cannot use reserved keyword `while`\"; go.starlark.net rejects them too); use for over range()")
 		}
 		return true
 	})
@@ -244,7 +240,7 @@ func isTopLevel(f *syntax.File, s syntax.Stmt) bool {
 
 func topLevel(kw string, buck bool) string {
 	if buck {
-		return fmt.Sprintf("top-level %s is not allowed in a BUCK file: BuckOS BUCK files hold only load() and calls; move the logic into a .bzl macro", kw)
+		return fmt.Sprintf("top-level %s is not allowed in a BUCK file (Buck2: \"`%s` cannot be used outside `def` in this dialect\"); move the logic into a .bzl macro", kw, kw)
 	}
 	return fmt.Sprintf("top-level %s is not allowed in a .bzl file (go.starlark.net rejects it); put it inside a function", kw)
 }
