@@ -263,3 +263,18 @@ var cmpSorted = cmp.Transformer("sort", func(in []string) []string {
 	}
 	return out
 })
+
+func TestAnalyzeNoneWithPhases(t *testing.T) {
+	bare := meta("acct-user", nil, []string{"acct-user"}, nil)
+	if p := Analyze(bare); p.Language != None || p.Macro != "meta_package" {
+		t.Errorf("bare acct-user: %s %s", p.Language, p.Macro)
+	}
+	own := meta("acct-user", nil, []string{"acct-user"}, map[string]string{"pkg_prerm": "pkg_prerm() {\n\techo bye\n}"})
+	if p := Analyze(own); p.Language != None || p.Macro != "ebuild_package" || p.Phases["pkg_prerm"] == "" {
+		t.Errorf("acct-user with pkg_prerm: %s %s %v", p.Language, p.Macro, p.Phases)
+	}
+	src := meta("virtual", map[string]string{"SRC_URI": "https://x/y.tar.gz"}, nil, nil)
+	if p := Analyze(src); p.Macro != "ebuild_package" {
+		t.Errorf("virtual with SRC_URI: %s", p.Macro)
+	}
+}

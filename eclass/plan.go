@@ -113,8 +113,12 @@ func Analyze(m *ebuild.Metadata) *Plan {
 	}
 	slices.SortStableFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Func, b.Func) })
 	p.Macro = p.Language.Macro()
-	if p.Language == Make && len(p.Phases) > 0 {
+	// meta_package builds nothing and takes no sources, patches or phases
+	// (docs/GENERATED_BUCK.md): a "none" ebuild that has any of them is
+	// built as a verbatim ebuild_package instead.
+	if p.Language == None && (m.Raw["SRC_URI"] != "" || len(p.Phases) > 0 || len(p.Patches) > 0) {
 		p.Macro = "ebuild_package"
+		p.Why += "; has sources, patches or phase functions, so ebuild_package"
 	}
 	return p
 }

@@ -251,6 +251,9 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 	a.list("pdepend", deps["PDEPEND"])
 	a.list("idepend", deps["IDEPEND"])
 	a.list("patches", strs(plan.Patches))
+	if needsFilesDir(plan.Phases) {
+		a.add("files", &build.CallExpr{X: ident2("glob"), List: []build.Expr{&build.ListExpr{List: strs([]string{"files/**"})}}})
+	}
 	if plan.ArgsAttr != "" {
 		a.list(plan.ArgsAttr, args(plan.Args))
 	}
@@ -330,6 +333,17 @@ func (g *generator) downloadSource(name string) build.Expr {
 	}
 	a.list("restrict", strs(restrict))
 	return &build.CallExpr{X: ident2("download_source"), List: a, ForceMultiLine: true}
+}
+
+// needsFilesDir reports verbatim phases that read ${FILESDIR}: the
+// package then stages its files/ directory (files = glob(["files/**"])).
+func needsFilesDir(phases map[string]string) bool {
+	for _, src := range phases {
+		if strings.Contains(src, "FILESDIR") {
+			return true
+		}
+	}
+	return false
 }
 
 // slotAliases names each slot after the version its label builds: chosen
@@ -423,8 +437,8 @@ func defsFile(name string) string {
 		return "@root//defs:use_flags.bzl"
 	case "multi_version_package", "version_dep":
 		return "@root//defs:versions.bzl"
-	case "alias":
-		return "" // native rule
+	case "alias", "glob":
+		return "" // Buck2 builtins
 	}
 	return "@root//defs:package_defs.bzl"
 }

@@ -46,7 +46,7 @@ func zlibInput(t *testing.T) Input {
 		},
 		Funcs: map[string]ebuild.Func{
 			"src_configure": {Name: "src_configure", File: path("1.3.1-r1"), Source: "src_configure() {\n\tlocal myeconfargs=(\n\t\t--shared\n\t\t$(use_enable minizip)\n\t)\n\teconf \"${myeconfargs[@]}\"\n}"},
-			"src_install":   {Name: "src_install", File: path("1.3.1-r1"), Source: "src_install() {\n\temake DESTDIR=\"${D}\" install\n\tfind \"${ED}\" -name '*.la' -delete || die\n}"},
+			"src_install":   {Name: "src_install", File: path("1.3.1-r1"), Source: "src_install() {\n\temake DESTDIR=\"${D}\" install\n\tfind \"${ED}\" -name '*.la' -delete || die\n\tnewdoc \"${FILESDIR}\"/README.buckos README\n}"},
 		},
 	}
 	v2 := &ebuild.Metadata{
