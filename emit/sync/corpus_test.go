@@ -123,7 +123,7 @@ func corpusSync(tb testing.TB, ws string, srcs []Source) *Result {
 }
 
 // treeFiles maps every file sync writes below dir (packages/ and the state
-// directory, except the metadata cache) to its content.
+// directory) to its content.
 func treeFiles(tb testing.TB, dir string) map[string]string {
 	tb.Helper()
 	out := map[string]string{}
@@ -133,7 +133,7 @@ func treeFiles(tb testing.TB, dir string) map[string]string {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if strings.HasPrefix(rel, StateDir+"/cache/") || !strings.HasPrefix(rel, "packages/") && !strings.HasPrefix(rel, StateDir+"/") {
+		if !strings.HasPrefix(rel, "packages/") && !strings.HasPrefix(rel, StateDir+"/") {
 			return nil // only what sync writes
 		}
 		data, err := os.ReadFile(p)

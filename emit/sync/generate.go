@@ -24,21 +24,26 @@ import (
 // package's BUCK file (through dependency resolution and the registry).
 var worldKeys = []string{"EAPI", "IUSE", "KEYWORDS", "SLOT"}
 
-// buildWorld makes the World from the index entries of this run.
-func (r *run) buildWorld() (*World, string) {
-	w := &World{Layout: r.layout, Packages: map[string]*Package{}, Arch: r.opts.Arch}
-	h := sha256.New()
-	fmt.Fprintf(h, "arch %s\n", r.opts.Arch)
+// buildWorld makes the World from the index entries of this run. It also
+// digests, per package, what other packages' BUCK files may depend on
+// (place, versions, slots, keywords, IUSE), and what every package depends
+// on (arch, repository configuration).
+func (r *run) buildWorld() (w *World, lines map[string]string, global string) {
+	w = &World{Layout: r.layout, Packages: map[string]*Package{}, Arch: r.opts.Arch}
+	g := sha256.New()
+	fmt.Fprintf(g, "arch %s\n", r.opts.Arch)
 	srcs := make([]string, 0, len(r.opts.Sources))
 	for _, src := range r.opts.Sources {
 		srcs = append(srcs, fmt.Sprintf("%s %d %s", src.Repo.Name, src.Priority, repoConfigDigest(src.Repo.Path)))
 	}
 	sort.Strings(srcs)
-	fmt.Fprintf(h, "sources %q\n", srcs)
+	fmt.Fprintf(g, "sources %q\n", srcs)
+	lines = map[string]string{}
 	for _, cp := range r.order {
 		ps := r.pkgs[cp]
 		pkg := *ps.pkg
 		pkg.Ebuilds = nil
+		h := sha256.New()
 		fmt.Fprintf(h, "package %s %s %s\n", cp, ps.src.Repo.Name, pkg.Place.Base())
 		for _, e := range ps.ebuilds {
 			if e.entry.Error != "" {
@@ -53,8 +58,9 @@ func (r *run) buildWorld() (*World, string) {
 			fmt.Fprintln(h)
 		}
 		w.Packages[cp] = &pkg
+		lines[cp] = hex.EncodeToString(h.Sum(nil))
 	}
-	return w, hex.EncodeToString(h.Sum(nil))
+	return w, lines, hex.EncodeToString(g.Sum(nil))
 }
 
 func (e *ebuildState) eclassList() []ebuild.Eclass {
@@ -89,8 +95,8 @@ type srcFile struct {
 
 // generate regenerates the packages whose inputs changed.
 func (r *run) generate(ctx context.Context) error {
-	world, digest := r.buildWorld()
-	r.next.World = digest
+	world, lines, global := r.buildWorld()
+	r.next.World = global
 	if err := r.opts.Generator.Prepare(ctx, world); err != nil {
 		return fmt.Errorf("prepare generator: %w", err)
 	}
@@ -123,7 +129,7 @@ func (r *run) generate(ctx context.Context) error {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("read fixups of %s: %w", cp, err)
 		}
-		entry.Key = r.inputKey(ps, digest, files, fixup)
+		entry.Key = r.inputKey(ps, global, lines, files, fixup)
 		if old != nil && old.Key == entry.Key && old.Place == entry.Place && r.intact(old.Files) {
 			entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
 			continue
@@ -144,10 +150,29 @@ func (r *run) generate(ctx context.Context) error {
 	return g.Wait()
 }
 
-// inputKey digests everything one package's output depends on.
-func (r *run) inputKey(ps *pkgState, world string, files []srcFile, fixup []byte) string {
+// inputKey digests everything one package's output depends on: its own
+// ebuilds, eclasses, Manifest, files/ and fixups, and the world lines of
+// itself and of every package its dependency specifications name (so a
+// change elsewhere regenerates only the packages that refer to it).
+func (r *run) inputKey(ps *pkgState, global string, lines map[string]string, files []srcFile, fixup []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "generator %s\nworld %s\nrepo %s\nplace %s\n", r.opts.Generator.Version(), world, ps.src.Repo.Name, ps.pkg.Place.Base())
+	fmt.Fprintf(h, "generator %s\nglobal %s\nself %s\n", r.opts.Generator.Version(), global, lines[ps.pkg.CatPN])
+	refs := map[string]bool{}
+	for _, e := range ps.ebuilds {
+		for _, k := range depKeys {
+			for _, cp := range specKeys(e.entry.Raw[k], true) {
+				refs[cp] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(refs))
+	for cp := range refs {
+		names = append(names, cp)
+	}
+	sort.Strings(names)
+	for _, cp := range names {
+		fmt.Fprintf(h, "ref %s %s\n", cp, lines[cp]) // "" when absent
+	}
 	for _, e := range ps.ebuilds {
 		fmt.Fprintf(h, "ebuild %s %s error=%q", e.ref.PF(), e.md5, e.entry.Error)
 		names := make([]string, 0, len(e.entry.Eclasses))
@@ -192,9 +217,11 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 			entry.Failures = append(entry.Failures, Failure{What: e.ref.CPF(), Err: e.entry.Error})
 			continue
 		}
-		md, ok := r.loadMetadata(e)
-		if !ok {
-			// The cache is gone: evaluate again.
+		md := e.fresh
+		if md == nil {
+			// Unchanged, but something it depends on changed: the full
+			// metadata (function sources) is not kept between runs, so
+			// evaluate again.
 			var err error
 			md, err = r.opts.Evaluator.Evaluate(ctx, e.src.Repo, e.ref)
 			r.mu.Lock()
@@ -203,11 +230,6 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 			if err != nil {
 				entry.Failures = append(entry.Failures, Failure{What: e.ref.CPF(), Err: relErr(err.Error(), e.src.Repo)})
 				continue
-			}
-			if r.opts.Diff == nil {
-				if err := r.saveMetadata(e.src.Repo, md); err != nil {
-					return err
-				}
 			}
 		}
 		pkg.Ebuilds = append(pkg.Ebuilds, md)
@@ -347,8 +369,7 @@ func readFilesDir(root string) ([]srcFile, error) {
 	return out, nil
 }
 
-// removeGone deletes the outputs of packages that left every repository,
-// and the cached metadata of ebuilds that are gone.
+// removeGone deletes the outputs of packages that left every repository.
 func (r *run) removeGone() error {
 	var names []string
 	for cp := range r.prev.Packages {
@@ -358,15 +379,6 @@ func (r *run) removeGone() error {
 	for _, cp := range names {
 		old := r.prev.Packages[cp]
 		cur := r.next.Packages[cp]
-		for pf := range old.Ebuilds {
-			if cur != nil && cur.Repo == old.Repo && cur.Ebuilds[pf] != nil {
-				continue
-			}
-			if r.opts.Diff == nil {
-				cat, _, _ := strings.Cut(cp, "/")
-				os.Remove(filepath.Join(r.opts.Workspace, StateDir, "cache", old.Repo, cat, pf+".json.gz"))
-			}
-		}
 		if cur != nil {
 			continue
 		}

@@ -1,13 +1,10 @@
 package sync
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -286,11 +283,6 @@ func (r *run) evaluate(ctx context.Context) error {
 					entry.Order = append(entry.Order, ec.Name)
 				}
 				e.fresh = md
-				if r.opts.Diff == nil {
-					if err := r.saveMetadata(e.src.Repo, md); err != nil {
-						return err
-					}
-				}
 			}
 			e.entry = entry
 			r.prog.step()
@@ -367,49 +359,6 @@ func (r *run) hashEclassDirs(rp *repo.Repo) error {
 	return nil
 }
 
-func metadataPath(workspace string, rp *repo.Repo, ref ebuild.Ref) string {
-	return filepath.Join(workspace, StateDir, "cache", rp.Name, ref.Category, ref.PF()+".json.gz")
-}
-
-// saveMetadata keeps the full metadata (with every function source, about
-// 100 KB of JSON per ebuild) gzipped, so a package can be regenerated
-// without evaluating it again.
-func (r *run) saveMetadata(rp *repo.Repo, md *ebuild.Metadata) error {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err := json.NewEncoder(zw).Encode(md); err != nil {
-		return fmt.Errorf("encode metadata of %s: %w", md.Ref.CPF(), err)
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return writeAtomic(metadataPath(r.opts.Workspace, rp, md.Ref), buf.Bytes())
-}
-
-// loadMetadata returns the full metadata of an ebuild: fresh from this run,
-// or from the cache of a previous one. ok is false when it is unavailable
-// (the ebuild failed, or the cache was removed); the caller re-evaluates.
-func (r *run) loadMetadata(e *ebuildState) (*ebuild.Metadata, bool) {
-	if e.fresh != nil {
-		return e.fresh, true
-	}
-	f, err := os.Open(metadataPath(r.opts.Workspace, e.src.Repo, e.ref))
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, false
-	}
-	var md ebuild.Metadata
-	if err := json.NewDecoder(zr).Decode(&md); err != nil || md.MD5 != e.md5 {
-		return nil, false
-	}
-	md.Ref = e.ref
-	return &md, true
-}
-
 // putState writes a state file atomically when its content changed.
 func putState(workspace, rel string, data []byte) error {
 	full := filepath.Join(workspace, filepath.FromSlash(rel))
@@ -469,12 +418,20 @@ func (r *run) closure() {
 
 // depAtoms returns the CAT/PN of every atom in a dependency specification,
 // whatever the conditionals around it; blockers are not dependencies.
-func depAtoms(spec string) []string {
+func depAtoms(spec string) []string { return specKeys(spec, false) }
+
+// specKeys returns the CAT/PN of every atom in a dependency specification,
+// with or without the blockers.
+func specKeys(spec string, blockers bool) []string {
 	var out []string
 	for _, tok := range strings.Fields(spec) {
 		switch {
 		case tok == "(" || tok == ")" || tok == "||" || tok == "^^" || tok == "??":
-		case strings.HasSuffix(tok, "?"), strings.HasPrefix(tok, "!"):
+		case strings.HasSuffix(tok, "?"):
+		case strings.HasPrefix(tok, "!"):
+			if k := atomKey(strings.TrimLeft(tok, "!")); blockers && k != "" {
+				out = append(out, k)
+			}
 		default:
 			if k := atomKey(tok); k != "" {
 				out = append(out, k)
