@@ -86,13 +86,16 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 		return nil, err
 	}
 	in := model.New(cells)
-	pkgs, bzls, err := findPackages(cells, in.BuildfileNames())
+	pkgs, bzls, packageFiles, err := findPackages(cells, in.BuildfileNames())
 	if err != nil {
 		return nil, err
 	}
 	// Load every .bzl file first, in path order: module errors (a load
 	// cycle above all) then do not depend on which package runs first.
 	var loadErrs []model.Diagnostic
+	for _, f := range packageFiles {
+		loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: "not modelled: PACKAGE files (package() defaults such as visibility would change what check reports)"})
+	}
 	for _, f := range bzls {
 		if err := in.LoadFile(f); err != nil {
 			loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: err.Error()})
@@ -162,8 +165,7 @@ type pkgFile struct {
 // directory belongs to the cell with the longest path prefix; [project]
 // ignore paths, hidden directories, buck-out and external cells are
 // skipped.
-func findPackages(cells *model.Cells, names []string) ([]pkgFile, []string, error) {
-	var bzls []string
+func findPackages(cells *model.Cells, names []string) (pkgs []pkgFile, bzls, packageFiles []string, err error) {
 	ignore := map[string]bool{"buck-out": true}
 	if v, ok := cells.RootCell().Config.Get("project", "ignore"); ok {
 		for _, p := range strings.Split(v, ",") {
@@ -178,15 +180,18 @@ func findPackages(cells *model.Cells, names []string) ([]pkgFile, []string, erro
 		}
 	}
 	var out []pkgFile
-	err := filepath.WalkDir(cells.Root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(cells.Root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(cells.Root, p)
 		rel = filepath.ToSlash(rel)
 		if !d.IsDir() {
-			if strings.HasSuffix(rel, ".bzl") {
+			switch {
+			case strings.HasSuffix(rel, ".bzl"):
 				bzls = append(bzls, rel)
+			case d.Name() == "PACKAGE":
+				packageFiles = append(packageFiles, rel)
 			}
 			return nil
 		}
@@ -205,10 +210,10 @@ func findPackages(cells *model.Cells, names []string) ([]pkgFile, []string, erro
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("walking %s: %w", cells.Root, err)
+		return nil, nil, nil, fmt.Errorf("walking %s: %w", cells.Root, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].file < out[j].file })
-	return out, bzls, nil
+	return out, bzls, packageFiles, nil
 }
 
 // workspace is the evaluated target graph.

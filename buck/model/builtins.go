@@ -15,7 +15,7 @@ import (
 
 // Builtin providers with the fields Buck2 documents.
 var (
-	DefaultInfo           = newBuiltinProvider("DefaultInfo", []string{"default_output", "default_outputs", "other_outputs", "sub_targets"}, checkDefaultInfo)
+	DefaultInfo           = &Provider{name: "DefaultInfo", fields: []string{"default_outputs", "other_outputs", "sub_targets"}, params: []string{"default_output"}, check: checkDefaultInfo, id: new(int)}
 	RunInfo               = newBuiltinProvider("RunInfo", []string{"args"}, nil)
 	PlatformInfo          = newBuiltinProvider("PlatformInfo", []string{"label", "configuration"}, nil)
 	ConstraintSettingInfo = newBuiltinProvider("ConstraintSettingInfo", []string{"label"}, nil)
@@ -25,7 +25,7 @@ var (
 
 func checkDefaultInfo(_ *starlark.Thread, f map[string]starlark.Value) error {
 	if f["default_output"] != nil && f["default_outputs"] != nil && f["default_output"] != starlark.None && f["default_outputs"] != starlark.None {
-		return fmt.Errorf("default_output and default_outputs cannot both be set")
+		return fmt.Errorf("cannot specify both `default_output` and `default_outputs`")
 	}
 	if v := f["default_output"]; v != nil && v != starlark.None {
 		if _, ok := v.(*Artifact); !ok {

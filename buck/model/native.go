@@ -91,7 +91,7 @@ func defaultInfo(outs ...*Artifact) *ProviderInstance {
 		vs[i] = a
 	}
 	return &ProviderInstance{provider: DefaultInfo, fields: map[string]starlark.Value{
-		"default_output": starlark.None, "default_outputs": starlark.NewList(vs),
+		"default_outputs": starlark.NewList(vs),
 		"other_outputs": starlark.NewList(nil), "sub_targets": starlark.NewDict(0),
 	}}
 }

@@ -13,6 +13,9 @@ import (
 type Provider struct {
 	name   string // set when the .bzl global it is assigned to is known
 	fields []string
+	// params are constructor arguments that are not fields (DefaultInfo's
+	// default_output, folded into default_outputs by check).
+	params []string
 	// check validates the fields of an instance of a builtin provider.
 	check func(thread *starlark.Thread, fields map[string]starlark.Value) error
 	id    *int // identity: distinct provider() calls are distinct types
@@ -46,7 +49,7 @@ func (p *Provider) CallInternal(thread *starlark.Thread, args starlark.Tuple, kw
 	inst := &ProviderInstance{provider: p, fields: map[string]starlark.Value{}}
 	for _, kv := range kwargs {
 		k := string(kv[0].(starlark.String))
-		if !p.hasField(k) {
+		if !p.hasField(k) && !contains(p.params, k) {
 			return nil, fmt.Errorf("%s: unknown field %q (fields: %s)", p.Name(), k, strings.Join(p.fields, ", "))
 		}
 		inst.fields[k] = kv[1]
@@ -56,12 +59,24 @@ func (p *Provider) CallInternal(thread *starlark.Thread, args starlark.Tuple, kw
 			return nil, fmt.Errorf("%s: %w", p.Name(), err)
 		}
 	}
+	for _, f := range p.params {
+		delete(inst.fields, f)
+	}
 	for _, f := range p.fields {
 		if _, ok := inst.fields[f]; !ok {
 			inst.fields[f] = starlark.None
 		}
 	}
 	return inst, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Provider) hasField(k string) bool {
