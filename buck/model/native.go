@@ -92,7 +92,7 @@ func defaultInfo(outs ...*Artifact) *ProviderInstance {
 	}
 	return &ProviderInstance{provider: DefaultInfo, fields: map[string]starlark.Value{
 		"default_outputs": starlark.NewList(vs),
-		"other_outputs": starlark.NewList(nil), "sub_targets": starlark.NewDict(0),
+		"other_outputs":   starlark.NewList(nil), "sub_targets": starlark.NewDict(0),
 	}}
 }
 
