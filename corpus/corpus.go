@@ -387,7 +387,8 @@ func (r *Report) Write(w io.Writer, worst int) {
 		case len(m.Diffs) > 0:
 			fmt.Fprintf(w, "    %s: %d keys differ\n", m.CPF, len(m.Diffs))
 			for _, d := range m.Diffs {
-				fmt.Fprintf(w, "      %s\n        want %q\n        got  %q\n", d.Key, clip(d.Want), clip(d.Got))
+				want, got, at := diffWindow(d.Want, d.Got)
+				fmt.Fprintf(w, "      %s (first difference at word %d)\n        want %q\n        got  %q\n", d.Key, at+1, want, got)
 			}
 		case m.Err != nil:
 			fmt.Fprintf(w, "    %s: %s: %v\n", m.CPF, m.Why, m.Err)
@@ -462,6 +463,31 @@ func RunTree(ctx context.Context, t Tree, jobs int) (*Report, error) {
 	rep := Classify(t, Evaluate(ctx, ev, refs, jobs), truth)
 	rep.BadNames = bad
 	return rep, ctx.Err()
+}
+
+// diffWindow shortens two long values to a few words around their first
+// difference, so the report shows what differs. at is that word's index.
+func diffWindow(want, got string) (string, string, int) {
+	ws, gs := strings.Fields(want), strings.Fields(got)
+	at := 0
+	for at < len(ws) && at < len(gs) && ws[at] == gs[at] {
+		at++
+	}
+	window := func(words []string) string {
+		lo, hi := max(at-2, 0), min(at+4, len(words))
+		out := strings.Join(words[lo:hi], " ")
+		if lo > 0 {
+			out = "... " + out
+		}
+		if hi < len(words) {
+			out += fmt.Sprintf(" ... (%d words)", len(words))
+		}
+		return clip(out)
+	}
+	if len(want) <= 200 && len(got) <= 200 {
+		return want, got, at
+	}
+	return window(ws), window(gs), at
 }
 
 func clip(s string) string {

@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -227,6 +228,36 @@ func TestClassify(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDiffWindow(t *testing.T) {
+	long := func(n int, mid string) string {
+		var w []string
+		for i := 0; i < n; i++ {
+			w = append(w, fmt.Sprintf("word%02d", i))
+		}
+		w[n/2] = mid
+		return strings.Join(w, " ")
+	}
+	tests := []struct {
+		want, got    string
+		wantW, wantG string
+		wantAt       int
+	}{
+		{"a b c", "a x c", "a b c", "a x c", 1},
+		{
+			long(60, "same"), long(60, "other"),
+			"... word28 word29 same word31 word32 word33 ... (60 words)",
+			"... word28 word29 other word31 word32 word33 ... (60 words)",
+			30,
+		},
+	}
+	for _, tt := range tests {
+		w, g, at := diffWindow(tt.want, tt.got)
+		if w != tt.wantW || g != tt.wantG || at != tt.wantAt {
+			t.Errorf("diffWindow = %q, %q, %d; want %q, %q, %d", w, g, at, tt.wantW, tt.wantG, tt.wantAt)
 		}
 	}
 }
