@@ -11,8 +11,8 @@ import (
 
 	"github.com/bazelbuild/buildtools/build"
 
-	"buckos.dev/buckos/eapi"
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/depspec"
 	"buckos.dev/buckos/ebuild/repo"
 	"buckos.dev/buckos/ebuild/version"
 	"buckos.dev/buckos/eclass"
@@ -192,26 +192,24 @@ type generator struct {
 func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, VersionReport, error) {
 	r := m.Ref
 	raw := m.Raw
-	e, err := eapi.Get(raw["EAPI"])
-	prefixes := err == nil && e.SrcURIPrefixes
 	plan := eclass.Analyze(m)
 	vr := VersionReport{PVR: r.PVR, Language: plan.Language, Why: plan.Why, Macro: plan.Macro,
 		Declarative: plan.Declarative(), Notes: plan.Notes}
 
-	restrict, err := condList(raw["RESTRICT"])
+	restrict, err := condList("RESTRICT", raw["RESTRICT"])
 	if err != nil {
-		return nil, vr, fmt.Errorf("RESTRICT: %w", err)
+		return nil, vr, err
 	}
-	properties, err := condList(raw["PROPERTIES"])
+	properties, err := condList("PROPERTIES", raw["PROPERTIES"])
 	if err != nil {
-		return nil, vr, fmt.Errorf("PROPERTIES: %w", err)
+		return nil, vr, err
 	}
-	nodes, err := parseSrcURI(raw["SRC_URI"], prefixes)
+	uris, err := depspec.ParseSrcURI(raw["SRC_URI"], raw["EAPI"])
 	if err != nil {
 		return nil, vr, err
 	}
 	rtoks := strings.Fields(raw["RESTRICT"])
-	srcs := g.sources(r, nodes, slices.Contains(rtoks, "fetch"), slices.Contains(rtoks, "mirror") || slices.Contains(rtoks, "fetch"))
+	srcs := g.sources(r, uris.Children, slices.Contains(rtoks, "fetch"), slices.Contains(rtoks, "mirror") || slices.Contains(rtoks, "fetch"))
 
 	ctx := resolve.Context{Package: r.CPF(), EAPI: raw["EAPI"]}
 	deps := map[string][]build.Expr{}
@@ -272,36 +270,51 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 }
 
 // sources registers the distfiles of one ebuild and returns its srcs items.
-func (g *generator) sources(r ebuild.Ref, nodes []srcNode, fetchRestricted, mirrorRestricted bool) []build.Expr {
+func (g *generator) sources(r ebuild.Ref, nodes []*depspec.Node, fetchRestricted, mirrorRestricted bool) []build.Expr {
 	var out []build.Expr
 	for _, n := range nodes {
-		if n.Flag != "" {
+		switch n.Kind {
+		case depspec.AllOf:
+			out = append(out, g.sources(r, n.Children, fetchRestricted, mirrorRestricted)...)
+			continue
+		case depspec.UseCond:
 			inner := g.sources(r, n.Children, fetchRestricted, mirrorRestricted)
-			out = append(out, callC("use_if", str(n.Flag), &build.ListExpr{List: inner}))
+			flag := n.Flag
+			if n.Negated {
+				flag = "!" + flag
+			}
+			out = append(out, callC("use_if", str(flag), &build.ListExpr{List: inner}))
 			continue
 		}
-		d := g.dists[n.Name]
+		u := n.URI
+		if u == nil {
+			continue // depspec allows nothing else in SRC_URI
+		}
+		d := g.dists[u.Filename]
 		if d == nil {
 			d = &distfile{restrict: map[string]bool{}}
-			g.dists[n.Name] = d
+			g.dists[u.Filename] = d
 		}
-		uris, ok := expandMirror(n.URI, g.in.Mirrors)
-		if !ok {
-			g.rep.Problems = append(g.rep.Problems, fmt.Sprintf("%s: SRC_URI %s: unknown third-party mirror", r.CPF(), n.URI))
-		}
-		for _, u := range uris {
-			if !slices.Contains(d.uris, u) {
-				d.uris = append(d.uris, u)
+		if u.URL != "" {
+			expanded, ok := expandMirror(u, g.in.Mirrors)
+			if !ok {
+				g.rep.Problems = append(g.rep.Problems, fmt.Sprintf("%s: SRC_URI %s: unknown third-party mirror", r.CPF(), u.URL))
+			}
+			for _, x := range expanded {
+				if !slices.Contains(d.uris, x) {
+					d.uris = append(d.uris, x)
+				}
 			}
 		}
-		// PMS 8.2.1: fetch+ lifts the fetch restriction, mirror+ both.
-		if fetchRestricted && n.Prefix == "" {
+		// PMS 8.2.1: fetch+ lifts the fetch restriction, mirror+ both. A
+		// bare file name cannot be fetched at all.
+		if (fetchRestricted && u.Restrict == "") || u.URL == "" {
 			d.restrict["fetch"] = true
 		}
-		if mirrorRestricted && n.Prefix != "mirror+" {
+		if mirrorRestricted && u.Restrict != "mirror+" {
 			d.restrict["mirror"] = true
 		}
-		item := ":" + n.Name
+		item := ":" + u.Filename
 		if !slices.ContainsFunc(out, func(x build.Expr) bool { s, ok := x.(*build.StringExpr); return ok && s.Value == item }) {
 			out = append(out, str(item))
 		}
@@ -475,51 +488,33 @@ func eachCall(x build.Expr, fn func(*build.CallExpr)) {
 	}
 }
 
-// condList turns a token list with flag? ( ) groups (RESTRICT,
-// PROPERTIES) into strings and use_if items.
-func condList(value string) ([]build.Expr, error) {
-	toks := strings.Fields(value)
-	pos := 0
-	var parse func(depth int) ([]build.Expr, error)
-	parse = func(depth int) ([]build.Expr, error) {
+// condList turns RESTRICT or PROPERTIES (tokens and flag? ( ) groups)
+// into strings and use_if items.
+func condList(key, value string) ([]build.Expr, error) {
+	root, err := depspec.Parse(key, value, "")
+	if err != nil {
+		return nil, err
+	}
+	var items func(nodes []*depspec.Node) []build.Expr
+	items = func(nodes []*depspec.Node) []build.Expr {
 		var out []build.Expr
-		for pos < len(toks) {
-			t := toks[pos]
-			pos++
-			switch {
-			case t == ")":
-				if depth == 0 {
-					return nil, fmt.Errorf("unmatched ')'")
+		for _, n := range nodes {
+			switch n.Kind {
+			case depspec.Leaf:
+				out = append(out, str(n.Leaf))
+			case depspec.UseCond:
+				flag := n.Flag
+				if n.Negated {
+					flag = "!" + flag
 				}
-				return out, nil
-			case t == "(" || strings.HasSuffix(t, "?"):
-				if t != "(" {
-					if pos >= len(toks) || toks[pos] != "(" {
-						return nil, fmt.Errorf("%q must be followed by '('", t)
-					}
-					pos++
-				}
-				inner, err := parse(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				if t == "(" {
-					out = append(out, inner...)
-				} else {
-					out = append(out, callC("use_if", str(strings.TrimSuffix(t, "?")), &build.ListExpr{List: inner}))
-				}
-			case t == "||" || t == "^^" || t == "??":
-				return nil, fmt.Errorf("unexpected %q", t)
+				out = append(out, callC("use_if", str(flag), &build.ListExpr{List: items(n.Children)}))
 			default:
-				out = append(out, str(t))
+				out = append(out, items(n.Children)...)
 			}
 		}
-		if depth > 0 {
-			return nil, fmt.Errorf("unclosed '('")
-		}
-		return out, nil
+		return out
 	}
-	return parse(0)
+	return items(root.Children), nil
 }
 
 // args turns eclass arguments into strings and use_if items.

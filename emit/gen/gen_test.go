@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/depspec"
 	"buckos.dev/buckos/ebuild/repo"
 	"buckos.dev/buckos/emit/cells"
 	"buckos.dev/buckos/emit/resolve"
@@ -196,38 +197,6 @@ func TestPackageBadEbuildReported(t *testing.T) {
 	}
 }
 
-func TestParseSrcURI(t *testing.T) {
-	tests := []struct {
-		in       string
-		prefixes bool
-		want     []srcNode
-		wantErr  bool
-	}{
-		{in: "https://a/x.tar.gz", want: []srcNode{{URI: "https://a/x.tar.gz", Name: "x.tar.gz"}}},
-		{in: "https://a/v1.tar.gz -> x-1.tar.gz", want: []srcNode{{URI: "https://a/v1.tar.gz", Name: "x-1.tar.gz"}}},
-		{in: "doc? ( https://a/d.pdf ) ( https://b/e )", want: []srcNode{
-			{Flag: "doc", Children: []srcNode{{URI: "https://a/d.pdf", Name: "d.pdf"}}},
-			{URI: "https://b/e", Name: "e"}}},
-		{in: "mirror+https://a/m.zip", prefixes: true, want: []srcNode{{URI: "https://a/m.zip", Name: "m.zip", Prefix: "mirror+"}}},
-		// Before EAPI 8 the prefix is part of the URI.
-		{in: "mirror+https://a/m.zip", prefixes: false, want: []srcNode{{URI: "mirror+https://a/m.zip", Name: "m.zip"}}},
-		{in: "https://a/x ->", wantErr: true},
-		{in: "x.tar.gz", wantErr: true},
-		{in: "doc? https://a", wantErr: true},
-		{in: "( https://a/x", wantErr: true},
-	}
-	for _, tt := range tests {
-		got, err := parseSrcURI(tt.in, tt.prefixes)
-		if (err != nil) != tt.wantErr {
-			t.Errorf("parseSrcURI(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
-			continue
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("parseSrcURI(%q) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
-
 func TestExpandMirror(t *testing.T) {
 	mirrors := func(n string) []string {
 		if n == "gnu" {
@@ -235,12 +204,58 @@ func TestExpandMirror(t *testing.T) {
 		}
 		return nil
 	}
-	got, ok := expandMirror("mirror://gnu/make/make-4.4.tar.gz", mirrors)
+	got, ok := expandMirror(&depspec.URI{URL: "mirror://gnu/make/make-4.4.tar.gz", Mirror: "gnu", Path: "make/make-4.4.tar.gz"}, mirrors)
 	want := []string{"https://ftp.gnu.org/gnu/make/make-4.4.tar.gz", "https://mirrors.kernel.org/gnu/make/make-4.4.tar.gz"}
 	if !ok || !cmp.Equal(want, got) {
 		t.Errorf("expandMirror = %q, %v", got, ok)
 	}
-	if got, ok := expandMirror("mirror://nope/x", mirrors); ok || !cmp.Equal([]string{"mirror://nope/x"}, got) {
+	if got, ok := expandMirror(&depspec.URI{URL: "mirror://nope/x", Mirror: "nope", Path: "x"}, mirrors); ok || !cmp.Equal([]string{"mirror://nope/x"}, got) {
 		t.Errorf("unknown mirror: %q, %v", got, ok)
 	}
+}
+
+func TestSourcesRestrict(t *testing.T) {
+	tests := []struct {
+		srcURI, restrict string
+		want             map[string][]string // distfile → restrict
+	}{
+		{"https://a/x.tar.gz", "", map[string][]string{"x.tar.gz": nil}},
+		{"https://a/x.tar.gz", "mirror", map[string][]string{"x.tar.gz": {"mirror"}}},
+		{"https://a/x.tar.gz", "fetch", map[string][]string{"x.tar.gz": {"fetch", "mirror"}}},
+		{"fetch+https://a/x.tar.gz mirror+https://b/y.zip", "fetch", map[string][]string{"x.tar.gz": {"mirror"}, "y.zip": nil}},
+		{"fetch+https://a/x.tar.gz mirror+https://b/y.zip", "mirror", map[string][]string{"x.tar.gz": {"mirror"}, "y.zip": nil}},
+		{"secret-1.0.tar.gz", "fetch", map[string][]string{"secret-1.0.tar.gz": {"fetch", "mirror"}}},
+		{"https://a/v1.tar.gz -> x-1.tar.gz", "test", map[string][]string{"x-1.tar.gz": nil}},
+	}
+	for _, tt := range tests {
+		root, err := depspec.ParseSrcURI(tt.srcURI, "8")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &generator{rep: &Report{}, dists: map[string]*distfile{}}
+		rt := strings.Fields(tt.restrict)
+		g.sources(ebuild.Ref{}, root.Children, contains(rt, "fetch"), contains(rt, "mirror") || contains(rt, "fetch"))
+		got := map[string][]string{}
+		for name, d := range g.dists {
+			var r []string
+			for _, k := range []string{"fetch", "mirror"} {
+				if d.restrict[k] {
+					r = append(r, k)
+				}
+			}
+			got[name] = r
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("SRC_URI %q RESTRICT %q (-want +got):\n%s", tt.srcURI, tt.restrict, diff)
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -2,11 +2,11 @@ package resolve
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/bazelbuild/buildtools/build"
 
 	"buckos.dev/buckos/ebuild/atom"
+	"buckos.dev/buckos/ebuild/depspec"
 	"buckos.dev/buckos/emit/cells"
 )
 
@@ -165,64 +165,61 @@ func pyBool(b bool) string {
 }
 
 // Depend resolves a whole dependency specification (*DEPEND value as in
-// the md5-cache): `|| ( )` → any_of([...]) keeping the order, `flag? ( )`
-// and `!flag? ( )` → use_if(flag, [...]), plain `( )` groups are flattened.
-// Syntax errors are errors; atoms that resolve to nothing are Unresolved.
+// the md5-cache, parsed by ebuild/depspec): `|| ( )` → any_of([...])
+// keeping the order, `flag? ( )` and `!flag? ( )` → use_if(flag, [...]),
+// plain `( )` groups are flattened. Syntax errors are errors; atoms that
+// resolve to nothing are Unresolved.
 func (ix *Index) Depend(ctx Context, value string) ([]build.Expr, []Unresolved, error) {
+	root, err := depspec.Parse(ctx.Key, value, ctx.EAPI)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ctx.Package, err)
+	}
 	var unresolved []Unresolved
-	toks := strings.Fields(value)
-	pos := 0
-	var parse func(depth int) ([]build.Expr, error)
-	parse = func(depth int) ([]build.Expr, error) {
+	var items func(nodes []*depspec.Node) ([]build.Expr, error)
+	items = func(nodes []*depspec.Node) ([]build.Expr, error) {
 		var out []build.Expr
-		for pos < len(toks) {
-			t := toks[pos]
-			pos++
-			switch {
-			case t == ")":
-				if depth == 0 {
-					return nil, fmt.Errorf("%s: %s: unmatched ')'", ctx.Package, ctx.Key)
-				}
-				return out, nil
-			case t == "(" || t == "||" || strings.HasSuffix(t, "?"):
-				if t != "(" {
-					if pos >= len(toks) || toks[pos] != "(" {
-						return nil, fmt.Errorf("%s: %s: %q must be followed by '('", ctx.Package, ctx.Key, t)
-					}
-					pos++
-				}
-				inner, err := parse(depth + 1)
+		for _, n := range nodes {
+			switch n.Kind {
+			case depspec.AllOf:
+				inner, err := items(n.Children)
 				if err != nil {
 					return nil, err
 				}
-				switch {
-				case t == "(":
-					out = append(out, inner...)
-				case t == "||":
-					out = append(out, call("any_of", &build.ListExpr{List: inner}))
-				default:
-					out = append(out, call("use_if", str(strings.TrimSuffix(t, "?")), &build.ListExpr{List: inner}))
-				}
-			default:
-				a, err := atom.Parse(t, ctx.EAPI)
+				out = append(out, inner...)
+			case depspec.AnyOf:
+				inner, err := items(n.Children)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %s: %w", ctx.Package, ctx.Key, err)
+					return nil, err
 				}
-				item, u := ix.Resolve(ctx, a)
+				out = append(out, call("any_of", &build.ListExpr{List: inner}))
+			case depspec.UseCond:
+				inner, err := items(n.Children)
+				if err != nil {
+					return nil, err
+				}
+				flag := n.Flag
+				if n.Negated {
+					flag = "!" + flag
+				}
+				out = append(out, call("use_if", str(flag), &build.ListExpr{List: inner}))
+			case depspec.Leaf:
+				if n.Atom == nil {
+					return nil, fmt.Errorf("%s: %s: %q is not an atom", ctx.Package, ctx.Key, n.Leaf)
+				}
+				item, u := ix.Resolve(ctx, *n.Atom)
 				if u != nil {
 					unresolved = append(unresolved, *u)
 				}
 				out = append(out, item)
+			default:
+				return nil, fmt.Errorf("%s: %s: %s group is not allowed in dependencies", ctx.Package, ctx.Key, n.Kind)
 			}
-		}
-		if depth > 0 {
-			return nil, fmt.Errorf("%s: %s: unclosed '('", ctx.Package, ctx.Key)
 		}
 		return out, nil
 	}
-	items, err := parse(0)
+	out, err := items(root.Children)
 	if err != nil {
 		return nil, nil, err
 	}
-	return items, unresolved, nil
+	return out, unresolved, nil
 }
