@@ -151,17 +151,17 @@ func errorPos(err error) (syntax.Pos, string, bool) {
 	return syntax.Pos{}, "", false
 }
 
-var arrayKeyLine = regexp.MustCompile(`^([ \t]*)\[([^]"'$\\` + "`" + `]+)\](\+?=)`)
+var arrayKey = regexp.MustCompile(`\[([A-Za-z0-9_+-]*\.[A-Za-z0-9_.+-]*)\]`)
 
-// quoteArrayKey quotes the key of an array element line like
-// `[backports.tarfile]=MIT`, which mvdan parses as (floating point)
-// arithmetic while bash takes it literally for associative arrays.
+// quoteArrayKey quotes associative array keys with a dot on line i, like
+// [backports.tarfile]=MIT or ${A[vue.min]}, which mvdan parses as
+// (floating point) arithmetic while bash takes them literally.
 func quoteArrayKey(lines []string, i int) bool {
-	m := arrayKeyLine.FindStringSubmatchIndex(lines[i])
-	if m == nil {
+	l := lines[i]
+	out := arrayKey.ReplaceAllString(l, `["$1"]`)
+	if out == l {
 		return false
 	}
-	l := lines[i]
-	lines[i] = l[:m[4]] + `"` + l[m[4]:m[5]] + `"` + l[m[5]:]
+	lines[i] = out
 	return true
 }

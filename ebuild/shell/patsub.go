@@ -36,7 +36,7 @@ func (f *File) rewriteStmt(st *syntax.Stmt) {
 		case *syntax.Stmt:
 			return false
 		case *syntax.ParamExp:
-			if n.Param != nil && (n.Param.Value == "_" || f.assoc[n.Param.Value] && !n.Length && !n.Width && isAllIndex(n.Index) || patMode(n) != "") {
+			if n.Param != nil && (n.Param.Value == "_" || f.iterates(n) || patMode(n) != "") {
 				found = append(found, n)
 			}
 		}
@@ -59,7 +59,7 @@ func (f *File) rewriteStmt(st *syntax.Stmt) {
 			add(word(lit(LastArgCommand)), word(lit(tmp)))
 			pe.Param = lit(tmp)
 		}
-		if f.assoc[pe.Param.Value] && !pe.Length && !pe.Width && isAllIndex(pe.Index) {
+		if f.iterates(pe) {
 			tmp := tmpName()
 			mode := "values"
 			if pe.Excl {
@@ -156,6 +156,15 @@ func hasExtGlob(w *syntax.Word) bool {
 		}
 	}
 	return false
+}
+
+// iterates reports whether pe lists the keys of any array, or the values
+// of an array this file declares associative.
+func (f *File) iterates(pe *syntax.ParamExp) bool {
+	if pe.Length || pe.Width || !isAllIndex(pe.Index) {
+		return false
+	}
+	return pe.Excl || f.assoc[pe.Param.Value]
 }
 
 func isAllIndex(e syntax.ArithmExpr) bool {

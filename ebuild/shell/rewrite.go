@@ -42,6 +42,17 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			instrument(n.Body, fn.Name, f.Name)
 		case *syntax.Word:
 			rewriteProcSubst(n)
+		case *syntax.ParamExp:
+			// mvdan takes $* and $@ as set even without positional
+			// parameters, so ${*-x} would never give x.
+			if n.Param != nil && (n.Param.Value == "*" || n.Param.Value == "@") && n.Exp != nil {
+				switch n.Exp.Op {
+				case syntax.DefaultUnset:
+					n.Exp.Op = syntax.DefaultUnsetOrNull
+				case syntax.AlternateUnset:
+					n.Exp.Op = syntax.AlternateUnsetOrNull
+				}
+			}
 		case *syntax.Stmt:
 			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
 				rewriteDecl(n, d)
@@ -99,6 +110,7 @@ func word(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.
 // -l and -u are dropped and emulated by a case conversion after the
 // assignment.
 func rewriteDecl(st *syntax.Stmt, d *syntax.DeclClause) {
+	splitFlags(d)
 	var flags string
 	for _, a := range d.Args {
 		if s, ok := flagOf(a); ok {
@@ -241,4 +253,21 @@ func rewriteProcSubst(w *syntax.Word) {
 		}}
 		w.Parts[i] = &syntax.CmdSubst{Left: ps.OpPos, Right: ps.Rparen, Stmts: []*syntax.Stmt{{Position: ps.Pos(), Cmd: call}}}
 	}
+}
+
+// splitFlags turns combined options like -gA into -g -A: mvdan loses the
+// array kind of a combined -gA/-Ag.
+func splitFlags(d *syntax.DeclClause) {
+	var args []*syntax.Assign
+	for _, a := range d.Args {
+		s, ok := flagOf(a)
+		if !ok || len(s) <= 2 {
+			args = append(args, a)
+			continue
+		}
+		for _, c := range s[1:] {
+			args = append(args, &syntax.Assign{Naked: true, Value: word(lit(s[:1] + string(c)))})
+		}
+	}
+	d.Args = args
 }

@@ -71,6 +71,7 @@ type run struct {
 	explicit    []string
 	loaded      []*eclassFile
 	nesting     int
+	stderr      limitedBuffer
 	vfiles      [][]byte
 	lastArg     string
 	nonfatal    int
@@ -184,7 +185,7 @@ func (st *run) source(ctx context.Context) error {
 	opts := []interp.RunnerOption{
 		interp.Env(expand.ListEnviron(st.environment()...)),
 		interp.Dir("/"),
-		interp.StdIO(nil, io.Discard, io.Discard),
+		interp.StdIO(nil, io.Discard, &st.stderr),
 		interp.CallHandler(st.call),
 	}
 	opts = append(opts, st.sb.Options(st.helpers)...)
@@ -212,12 +213,12 @@ func (st *run) source(ctx context.Context) error {
 			return &Error{File: st.ref.Path, Msg: "evaluation cancelled", Err: err}
 		}
 		if r.Exited() {
-			return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: exit called", Err: err}
+			return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: shell exited" + st.stderr.last(), Err: err}
 		}
-		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: " + err.Error(), Err: err}
+		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: " + err.Error() + st.stderr.last(), Err: err}
 	}
 	if r.Exited() {
-		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: exit called"}
+		return &Error{File: st.ref.Path, Msg: "error sourcing ebuild: shell exited" + st.stderr.last()}
 	}
 	return nil
 }
@@ -472,4 +473,27 @@ func (m mapEnv) Each(f func(string, expand.Variable) bool) {
 			return
 		}
 	}
+}
+
+// limitedBuffer keeps the first 4 KiB written to it: the interpreter's
+// own error messages, quoted in errors.
+type limitedBuffer struct{ buf []byte }
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := 4096 - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// last returns the last line written, as ": line", or "".
+func (b *limitedBuffer) last() string {
+	s := strings.TrimSpace(string(b.buf))
+	if s == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return ": " + s
 }
