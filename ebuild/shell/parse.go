@@ -151,7 +151,7 @@ func errorPos(err error) (syntax.Pos, string, bool) {
 	return syntax.Pos{}, "", false
 }
 
-var arrayKey = regexp.MustCompile(`\[([A-Za-z0-9_+-]*\.[A-Za-z0-9_.+-]*)\]`)
+var arrayKey = regexp.MustCompile(`\[([A-Za-z0-9_+/:@-]*\.[A-Za-z0-9_.+/:@-]*)\]`)
 
 // quoteArrayKey quotes associative array keys with a dot on line i, like
 // [backports.tarfile]=MIT or ${A[vue.min]}, which mvdan parses as

@@ -29,6 +29,12 @@ func RewriteCall(args []string) []string {
 		}
 		return out
 	}
+	switch args[0] {
+	case "declare", "local", "typeset", "readonly", "export":
+		// Only reaches a call handler with prefix assignments, like
+		// IFS=, declare -a 'x=(${y})', which mvdan does not run.
+		return append([]string{DeclareCommand}, args...)
+	}
 	if args[0] == "read" && usesReadDelim(args) {
 		return append([]string{ReadCommand}, args[1:]...)
 	}
@@ -104,4 +110,34 @@ func DeclareF(funcs map[string]*syntax.Stmt, stdout io.Writer, args []string) er
 		return interp.ExitStatus(status)
 	}
 	return nil
+}
+
+// DeclareCommand runs a declaration that came with prefix assignments:
+// DeclareCommand declare ARGS....
+const DeclareCommand = "__buckos_declare"
+
+var compoundAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\+?=\(.*\)$`)
+
+// Declare runs DeclareCommand through eval: a NAME=(...) argument is
+// expanded again, as bash's declare does with a quoted compound
+// assignment; other arguments are passed literally.
+func Declare(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	parts := []string{args[1]}
+	for _, a := range args[2:] {
+		switch {
+		case strings.HasPrefix(a, "-") || strings.HasPrefix(a, "+"):
+			parts = append(parts, Quote(a))
+		case compoundAssign.MatchString(a):
+			parts = append(parts, a)
+		default:
+			name, val, ok := strings.Cut(a, "=")
+			if ok && varRef.MatchString(strings.TrimSuffix(name, "+")) {
+				parts = append(parts, name+"="+Quote(val))
+			} else {
+				parts = append(parts, Quote(a))
+			}
+		}
+	}
+	return hc.Builtin(ctx, []string{"eval", strings.Join(parts, " ")})
 }

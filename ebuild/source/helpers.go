@@ -155,6 +155,8 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.DeclareCommand:
+		return shell.Declare(ctx, args)
 	case shell.ReadCommand:
 		if err := shell.Read(ctx, args); err != nil {
 			if _, ok := interp.IsExitStatus(err); ok {
