@@ -382,13 +382,19 @@ func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
 			return starlark.NewList(out), nil
 		}
 	case kTuple:
+		// Like Buck2 (coerce/attr_type/tuple.rs): a list or a tuple of at
+		// most as many items as the type, missing items read as None.
 		if t, ok := v.(starlark.Indexable); ok && (v.Type() == "tuple" || v.Type() == "list") {
-			if t.Len() != len(a.elems) {
-				return nil, fmt.Errorf("expected a tuple of %d items for %s, got %d", len(a.elems), a, t.Len())
+			if t.Len() > len(a.elems) {
+				return nil, fmt.Errorf("expected tuple of at most %d elements, got %d", len(a.elems), t.Len())
 			}
-			out := make(starlark.Tuple, t.Len())
+			out := make(starlark.Tuple, len(a.elems))
 			for i := range out {
-				cv, err := c.coerce(a.elems[i], t.Index(i))
+				var item starlark.Value = starlark.None
+				if i < t.Len() {
+					item = t.Index(i)
+				}
+				cv, err := c.coerce(a.elems[i], item)
 				if err != nil {
 					return nil, fmt.Errorf("item %d: %w", i, err)
 				}
