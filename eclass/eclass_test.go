@@ -221,12 +221,10 @@ func TestAnalyzePhasesPatchesDocs(t *testing.T) {
 		"pkg_postinst": "pkg_postinst() {\n\txdg_pkg_postinst\n}",
 		"my_helper":    "my_helper() {\n\techo hi\n}",
 	})
-	m.Vars["PATCHES"] = ebuild.Var{Kind: ebuild.KindIndexed, List: []string{
-		"repo/cat/foo/files/foo-1.2-fix.patch", "${FILESDIR}/b.patch", "/var/tmp/portage/cat/foo-1.2-r1/work/x.patch"}}
-	m.Vars["WORKDIR"] = ebuild.Var{Kind: ebuild.KindString, Str: "/var/tmp/portage/cat/foo-1.2-r1/work"}
+	m.Vars["PATCHES"] = ebuild.Var{Kind: ebuild.KindIndexed, List: []string{"repo/cat/foo/files/foo-1.2-fix.patch", "${FILESDIR}/b.patch"}}
 	m.Vars["DOCS"] = ebuild.Var{Kind: ebuild.KindString, Str: "README  NEWS"}
 	p := Analyze(m)
-	if diff := cmp.Diff([]string{"files/foo-1.2-fix.patch", "files/b.patch", "${WORKDIR}/x.patch"}, p.Patches); diff != "" {
+	if diff := cmp.Diff([]string{"files/foo-1.2-fix.patch", "files/b.patch"}, p.Patches); diff != "" {
 		t.Errorf("Patches (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"README", "NEWS"}, p.Docs); diff != "" {
@@ -243,12 +241,65 @@ func TestAnalyzePhasesPatchesDocs(t *testing.T) {
 	for _, n := range p.Notes {
 		gotNotes[n.Func] = n.Verbatim
 	}
-	wantNotes := map[string]bool{"PATCHES": false, "my_helper": true, "pkg_postinst": true, "src_install": true, "src_prepare": false, "src_test": false}
+	wantNotes := map[string]bool{"my_helper": true, "pkg_postinst": true, "src_install": true, "src_prepare": false, "src_test": false}
 	if diff := cmp.Diff(wantNotes, gotNotes); diff != "" {
 		t.Errorf("notes verbatim flags (-want +got):\n%s", diff)
 	}
 	if p.Macro != "cmake_package" || p.Declarative() {
 		t.Errorf("Macro %q Declarative %v", p.Macro, p.Declarative())
+	}
+}
+
+// PATCHES entries outside FILESDIR are set as a local of src_prepare.
+func TestAnalyzePatchesOutsideFilesdir(t *testing.T) {
+	const work = "/var/tmp/portage/cat/foo-1.2-r1/work"
+	patches := ebuild.Var{Kind: ebuild.KindIndexed, List: []string{"repo/cat/foo/files/a b.patch", work + "/debian/patches", "/abs/it's.patch"}}
+	const decl = `local PATCHES=("${FILESDIR}"/'a b.patch' "${WORKDIR}"'/debian/patches' '/abs/it'\''s.patch')`
+	tests := []struct {
+		name     string
+		eclasses []string
+		own      string // the ebuild's src_prepare, if any
+		eclassFn string // src_prepare exported by an eclass, if any
+		want     string
+	}{
+		{name: "no src_prepare", want: "src_prepare() {\n\t" + decl + "\n\tdefault\n}"},
+		{name: "eclass src_prepare", eclasses: []string{"cmake"}, eclassFn: "src_prepare() { cmake_src_prepare \"$@\" ; }",
+			want: "src_prepare() {\n\t" + decl + "\n\tcmake_src_prepare\n}"},
+		{name: "own src_prepare", own: "src_prepare() {\n\tdefault\n\tsed -i x y || die\n}",
+			want: "src_prepare() {\n\t" + decl + "\n\n\tdefault\n\tsed -i x y || die\n}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			funcs := map[string]string{}
+			if tt.own != "" {
+				funcs["src_prepare"] = tt.own
+			}
+			m := meta("app-misc", map[string]string{"SRC_URI": "https://x/y.tar.gz"}, tt.eclasses, funcs)
+			if tt.eclassFn != "" {
+				m.Funcs["src_prepare"] = ebuild.Func{Name: "src_prepare", Source: tt.eclassFn, File: "EXPORT_FUNCTIONS"}
+			}
+			m.Vars["PATCHES"] = patches
+			m.Vars["WORKDIR"] = ebuild.Var{Kind: ebuild.KindString, Str: work}
+			p := Analyze(m)
+			if p.Patches != nil {
+				t.Errorf("Patches = %q, want none", p.Patches)
+			}
+			if diff := cmp.Diff(tt.want, p.Phases["src_prepare"]); diff != "" {
+				t.Errorf("src_prepare (-want +got):\n%s", diff)
+			}
+			n := 0
+			for _, note := range p.Notes {
+				if note.Func == "src_prepare" {
+					n++
+					if !note.Verbatim {
+						t.Errorf("src_prepare note not verbatim: %+v", note)
+					}
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d src_prepare notes", n)
+			}
+		})
 	}
 }
 

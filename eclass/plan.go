@@ -56,7 +56,10 @@ func (p *Plan) Declarative() bool { return len(p.Phases) == 0 }
 func Analyze(m *ebuild.Metadata) *Plan {
 	lang, why := Detect(m)
 	p := &Plan{Language: lang, Why: why, Phases: map[string]string{}}
-	p.Patches, p.Notes = patches(m)
+	patchFiles, outside, patchWords := patches(m)
+	if !outside {
+		p.Patches = patchFiles
+	}
 	for _, d := range listVar(m, "DOCS") {
 		p.Docs = append(p.Docs, unexpandDirs(m, d))
 	}
@@ -110,6 +113,9 @@ func Analyze(m *ebuild.Metadata) *Plan {
 		}
 		p.Phases[name] = src
 		p.Notes = append(p.Notes, Note{Func: name, Verbatim: true, Reason: err.Error()})
+	}
+	if outside {
+		p.patchesInPrepare(m, patchWords)
 	}
 	slices.SortStableFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Func, b.Func) })
 	p.Macro = p.Language.Macro()
@@ -277,32 +283,71 @@ func literal(w *syntax.Word) (string, bool) {
 	return b.String(), true
 }
 
-// patches turns PATCHES into paths relative to the package directory.
-func patches(m *ebuild.Metadata) ([]string, []Note) {
+// patches reads PATCHES. When every entry is under FILESDIR, files holds
+// them as "files/NAME" for the patches attribute. Otherwise outside is
+// true and words holds every entry as a shell word ("${FILESDIR}"/'x',
+// "${WORKDIR}"/'debian/patches'), for patchesInPrepare.
+func patches(m *ebuild.Metadata) (files []string, outside bool, words []string) {
 	items := listVar(m, "PATCHES")
-	if len(items) == 0 {
-		return nil, nil
-	}
 	filesdir := path.Join(path.Dir(m.Ref.Path), "files")
 	if v, ok := m.Vars["FILESDIR"]; ok && v.Str != "" {
 		filesdir = v.Str
 	}
-	var out []string
-	var notes []Note
 	for _, it := range items {
 		rel, ok := strings.CutPrefix(it, filesdir+"/")
 		if !ok {
 			rel, ok = strings.CutPrefix(it, "${FILESDIR}/")
 		}
 		if ok {
-			out = append(out, "files/"+rel)
+			files = append(files, "files/"+rel)
+			words = append(words, `"${FILESDIR}"/`+shellQuote(rel))
 			continue
 		}
+		outside = true
 		it = unexpandDirs(m, it)
-		out = append(out, it)
-		notes = append(notes, Note{Func: "PATCHES", Reason: "entry outside FILESDIR kept as written: " + it})
+		if strings.HasPrefix(it, "${") {
+			if end := strings.Index(it, "}"); end > 0 {
+				words = append(words, `"`+it[:end+1]+`"`+shellQuote(it[end+1:]))
+				continue
+			}
+		}
+		words = append(words, shellQuote(it))
 	}
-	return out, notes
+	return files, outside, words
+}
+
+// shellQuote quotes s as one shell word ('' for the empty string).
+func shellQuote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// patchesInPrepare handles PATCHES entries outside FILESDIR (a patch set
+// unpacked into WORKDIR, ...), which the patches attribute cannot name:
+// src_prepare is kept verbatim with `local PATCHES=( ... )` at its start, so
+// the default src_prepare it calls applies them (bash locals are visible to
+// called functions). An ebuild without its own src_prepare gets one that
+// calls the eclass's src_prepare, or default.
+func (p *Plan) patchesInPrepare(m *ebuild.Metadata, words []string) {
+	decl := "local PATCHES=(" + strings.Join(words, " ") + ")"
+	var src string
+	if f, ok := m.Funcs["src_prepare"]; ok && ownFunc(m, f) {
+		i := strings.Index(f.Source, "{")
+		src = f.Source[:i+1] + "\n\t" + decl + "\n" + f.Source[i+1:]
+	} else {
+		call := "default"
+		if ok {
+			if name, ok := exporter(f.Source, "src_prepare"); ok {
+				call = name + "_src_prepare"
+			}
+		}
+		src = "src_prepare() {\n\t" + decl + "\n\t" + call + "\n}"
+	}
+	p.Notes = slices.DeleteFunc(p.Notes, func(n Note) bool { return n.Func == "src_prepare" })
+	p.Phases["src_prepare"] = src
+	p.Notes = append(p.Notes, Note{Func: "src_prepare", Verbatim: true, Reason: "PATCHES has entries outside FILESDIR: set as a local in src_prepare"})
 }
 
 // buildDirs are the directories whose global-scope values are the

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bazelbuild/buildtools/build"
 
@@ -555,7 +556,52 @@ func (a *attrs) list(name string, items []build.Expr) {
 	}
 }
 
-func str(s string) *build.StringExpr { return &build.StringExpr{Value: s} }
+func str(s string) *build.StringExpr {
+	e := &build.StringExpr{Value: s}
+	if needsToken(s) {
+		e.Token = quoteUTF8(s)
+	}
+	return e
+}
+
+// needsToken reports text that buildtools would print with octal escapes
+// for its UTF-8 bytes, which Buck2's Starlark rejects.
+func needsToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return utf8.ValidString(s)
+		}
+	}
+	return false
+}
+
+// quoteUTF8 quotes s for Starlark keeping UTF-8 as it is; the printer uses
+// a token that unquotes to the value.
+func quoteUTF8(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, "\\%03o", c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
 
 func strs(ss []string) []build.Expr {
 	out := make([]build.Expr, len(ss))

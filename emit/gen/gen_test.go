@@ -54,7 +54,7 @@ func zlibInput(t *testing.T) Input {
 		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "1.3.2", Path: path("1.3.2")},
 		Raw: map[string]string{
 			"EAPI": "8", "SLOT": "0/1", "KEYWORDS": "~amd64", "IUSE": "minizip",
-			"DESCRIPTION": "Standard (de)compression library", "HOMEPAGE": "https://zlib.net/ https://github.com/madler/zlib",
+			"DESCRIPTION": "Standard (de)compression library by Jean-loup Gailly and Mark Adler — “zlib”", "HOMEPAGE": "https://zlib.net/ https://github.com/madler/zlib",
 			"LICENSE": "ZLIB", "RESTRICT": "mirror",
 			"SRC_URI": "fetch+https://github.com/madler/zlib/archive/v1.3.2.tar.gz -> zlib-1.3.2.tar.gz",
 			"DEPEND":  "minizip? ( app-arch/bzip2 )",
@@ -258,4 +258,30 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestUTF8Strings(t *testing.T) {
+	for _, v := range []string{"Jörg's \"tool\"", "日本語\n\ttab\\", "plain ascii", "ctl\x01é"} {
+		f := &build.File{Type: build.TypeBuild, Stmt: []build.Expr{&build.CallExpr{X: &build.Ident{Name: "x"}, List: []build.Expr{str(v)}}}}
+		out := Print(f)
+		if strings.Contains(string(out), "\\303") || strings.Contains(string(out), "\\346") {
+			t.Errorf("%q printed with octal escapes: %s", v, out)
+		}
+		parsed, err := build.ParseBuild("BUCK", out)
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		got := parsed.Stmt[0].(*build.CallExpr).List[0].(*build.StringExpr).Value
+		if got != v {
+			t.Errorf("round trip of %q gave %q", v, got)
+		}
+		sf, err := (&syntax.FileOptions{}).Parse("BUCK", out, 0)
+		if err != nil {
+			t.Fatalf("go.starlark.net: %v", err)
+		}
+		lit := sf.Stmts[0].(*syntax.ExprStmt).X.(*syntax.CallExpr).Args[0].(*syntax.Literal)
+		if lit.Value.(string) != v {
+			t.Errorf("go.starlark.net reads %q as %q", v, lit.Value)
+		}
+	}
 }

@@ -29,7 +29,7 @@ func (v Version) Live() bool {
 }
 
 // Status is "stable" (amd64 in KEYWORDS), "testing" (~amd64), or
-// "unkeyworded".
+// "masked" (no amd64 keyword: Portage's "missing keyword" mask).
 func (v Version) Status() string { return Status(v.Keywords) }
 
 // Arch is the keyword BuckOS builds for.
@@ -43,7 +43,7 @@ func Status(keywords []string) string {
 	case slices.Contains(keywords, "~"+Arch):
 		return "testing"
 	}
-	return "unkeyworded"
+	return "masked"
 }
 
 // DefaultVersion picks the version the plain label builds: the newest

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/bazelbuild/buildtools/build"
 
@@ -38,7 +39,7 @@ func (u Unresolved) String() string {
 //	>=cat/pkg-1.2:3     version_dep("cell//dir", ">=1.2", slot = "3")
 //	cat/pkg:=           slot_op("cell//dir:PN", "=")   (also "*", "3=")
 //	cat/pkg[ssl,-x]     use_req(ITEM, ["ssl", "-x"])
-//	!cat/pkg / !!...    blocker(ITEM, strong = False/True)
+//	!<cat/pkg-2 / !!... blocker("<cat/pkg-2", strong = False/True)
 //
 // An atom with no matching package or version still yields its item (the
 // label the package would have, or a version_dep that fails at load time)
@@ -71,6 +72,17 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 		}
 	}
 
+	if a.Blocker != atom.NoBlocker {
+		// blocker() gets the whole atom without its "!"s: the blocked
+		// versions, slot and USE settings are exactly what must not be in
+		// the closure, and they usually do not exist (a label or a
+		// version_dep could not name them).
+		item := call("blocker", str(strings.TrimLeft(a.String(), "!")), kw("strong", &build.Ident{Name: pyBool(a.Blocker == atom.StrongBlocker)}))
+		if u != nil {
+			item.Comment().Suffix = []build.Comment{{Token: "# unresolved: " + u.Atom + ": " + u.Reason}}
+		}
+		return item, u
+	}
 	var item build.Expr
 	switch {
 	case a.Op != "":
@@ -84,24 +96,19 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 	default:
 		item = str(place.Label())
 	}
-	if a.SlotOp != "" && a.Blocker == atom.NoBlocker {
+	if a.SlotOp != "" {
 		op := a.SlotOp
 		if a.Slot != "" && op == "=" {
 			op = a.Slot + "="
 		}
 		item = call("slot_op", item, str(op))
 	}
-	// blocker() takes a label: USE dependencies of a blocker are left out,
-	// which makes it block every build of the package (docs/EMIT.md).
-	if len(a.UseDeps) > 0 && a.Blocker == atom.NoBlocker {
+	if len(a.UseDeps) > 0 {
 		flags := make([]build.Expr, len(a.UseDeps))
 		for i, d := range a.UseDeps {
 			flags[i] = str(d.String())
 		}
 		item = call("use_req", item, &build.ListExpr{List: flags})
-	}
-	if a.Blocker != atom.NoBlocker {
-		item = call("blocker", item, kw("strong", &build.Ident{Name: pyBool(a.Blocker == atom.StrongBlocker)}))
 	}
 	if u != nil {
 		build.Expr(item).Comment().Suffix = []build.Comment{{Token: "# unresolved: " + u.Atom + ": " + u.Reason}}

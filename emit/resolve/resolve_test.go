@@ -60,10 +60,11 @@ func TestResolve(t *testing.T) {
 		{atom: "sys-libs/zlib:0=", want: `slot_op("core//zlib:0", "0=")`},
 		{atom: "sys-libs/zlib:*", want: `slot_op("core//zlib:zlib", "*")`},
 		{atom: "dev-libs/openssl:0=[-bindist(-),asm?]", want: `use_req(slot_op("dev-libs//openssl:0", "0="), ["-bindist(-)", "asm?"])`},
-		{atom: "!sys-apps/foo:0=[bar]", want: `blocker("core//foo-apps:0", strong = False)`},
-		{atom: "!sys-apps/foo", want: `blocker("core//foo-apps:foo", strong = False)`},
-		{atom: "!!<sys-libs/zlib-1.2", want: `blocker(version_dep("core//zlib", "<1.2"), strong = True)`},
-		{atom: "!app-misc/gone", want: `blocker("system//gone:gone", strong = False)`,
+		{atom: "!sys-apps/foo:0=[bar]", want: `blocker("sys-apps/foo:0=[bar]", strong = False)`},
+		{atom: "!sys-apps/foo", want: `blocker("sys-apps/foo", strong = False)`},
+		// No version satisfies a blocker's range: that is the normal case.
+		{atom: "!!<sys-libs/zlib-1.2", want: `blocker("<sys-libs/zlib-1.2", strong = True)`},
+		{atom: "!app-misc/gone", want: `blocker("app-misc/gone", strong = False)`,
 			unresolved: "blocked package is not in any repository in play (blocker kept)"},
 		{atom: "app-misc/gone", want: `"system//gone:gone"`, unresolved: "package is not in any repository in play"},
 		{atom: ">=sys-libs/zlib-2", want: `version_dep("core//zlib", ">=2")`, unresolved: "no version satisfies it"},
@@ -167,11 +168,29 @@ func TestDefaultVersion(t *testing.T) {
 		{"masked stable skipped", []Version{{PVR: "1.0", Keywords: []string{"amd64"}}, {PVR: "1.1", Keywords: []string{"amd64"}, Masked: true}}, "1.0"},
 		{"live never", []Version{{PVR: "9999", Keywords: []string{"amd64"}}, {PVR: "0.1", Keywords: []string{"~arm64"}}}, "0.1"},
 		{"nothing qualifies", []Version{{PVR: "9999"}, {PVR: "1", Masked: true}}, ""},
+		{"unkeyworded when nothing else", []Version{{PVR: "9999"}, {PVR: "2", Masked: true}, {PVR: "1.1"}, {PVR: "1.0"}}, "1.1"},
 	}
 	for _, tt := range tests {
 		got, ok := DefaultVersion(tt.vs)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("%s: DefaultVersion = %q, %v; want %q", tt.name, got, ok, tt.want)
+		}
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for _, tt := range []struct {
+		kw   []string
+		want string
+	}{
+		{[]string{"amd64", "~arm64"}, "stable"},
+		{[]string{"~amd64", "arm64"}, "testing"},
+		{[]string{"arm64"}, "masked"},
+		{nil, "masked"},
+		{[]string{"-amd64"}, "masked"},
+	} {
+		if got := Status(tt.kw); got != tt.want {
+			t.Errorf("Status(%q) = %q, want %q", tt.kw, got, tt.want)
 		}
 	}
 }
