@@ -38,10 +38,14 @@ func bashHash(s string) uint32 {
 }
 
 // BashKeyOrder returns the keys of an associative array in the order bash
-// lists them. Keys that share a bucket keep bash's most-recent-first order
-// only approximately (by reverse key order), since the insertion order is
-// not known.
-func BashKeyOrder(m map[string]string) []string {
+// lists them: by bucket, and within a bucket most recently inserted first.
+// inserted gives the known insertion order (keys not in it count as
+// inserted after all of it, ties broken by reverse key order).
+func BashKeyOrder(m map[string]string, inserted []string) []string {
+	rank := make(map[string]int, len(inserted))
+	for i, k := range inserted {
+		rank[k] = i + 1
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -54,13 +58,23 @@ func BashKeyOrder(m map[string]string) []string {
 			}
 			return 1
 		}
+		ra, rb := rank[a], rank[b]
+		if ra == 0 {
+			ra = len(inserted) + 1
+		}
+		if rb == 0 {
+			rb = len(inserted) + 1
+		}
+		if ra != rb {
+			return rb - ra
+		}
 		return strings.Compare(b, a)
 	})
 	return keys
 }
 
 // Assoc runs AssocCommand from an exec handler.
-func Assoc(ctx context.Context, args []string) error {
+func Assoc(ctx context.Context, args []string, inserted func(name string) []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if len(args) != 4 {
 		return fmt.Errorf("%s: need TMP keys|values NAME", AssocCommand)
@@ -70,7 +84,7 @@ func Assoc(ctx context.Context, args []string) error {
 	var out []string
 	switch v.Kind {
 	case expand.Associative:
-		keys := BashKeyOrder(v.Map)
+		keys := BashKeyOrder(v.Map, inserted(name))
 		if mode == "keys" {
 			out = keys
 		} else {

@@ -34,6 +34,9 @@ type File struct {
 	Funcs map[*syntax.Stmt]Func
 	// Warnings records what tolerant parsing did.
 	Warnings []string
+	// AssocOrder lists, for associative arrays declared with a literal
+	// value, the keys in declaration (insertion) order.
+	AssocOrder map[string][]string
 
 	id      uint64 // distinguishes helper variables of different files
 	patsubs int

@@ -218,18 +218,27 @@ func (f *File) collectAssoc(src []byte, d *syntax.DeclClause) {
 		if a.Array == nil {
 			continue
 		}
+		var order []string
 		for _, el := range a.Array.Elems {
 			if el.Index == nil {
 				continue
 			}
-			if _, ok := el.Index.(*syntax.Word); ok {
-				continue
+			if _, ok := el.Index.(*syntax.Word); !ok {
+				from, to := int(el.Index.Pos().Offset()), int(el.Index.End().Offset())
+				if from < to && to <= len(src) {
+					el.Index = word(lit(string(src[from:to])))
+				}
 			}
-			from, to := int(el.Index.Pos().Offset()), int(el.Index.End().Offset())
-			if from < to && to <= len(src) {
-				el.Index = word(lit(string(src[from:to])))
+			if w, ok := el.Index.(*syntax.Word); ok {
+				if k, ok := unquotedLit(w); ok {
+					order = append(order, k)
+				}
 			}
 		}
+		if f.AssocOrder == nil {
+			f.AssocOrder = map[string][]string{}
+		}
+		f.AssocOrder[a.Name.Value] = order
 	}
 }
 
@@ -270,4 +279,29 @@ func splitFlags(d *syntax.DeclClause) {
 		}
 	}
 	d.Args = args
+}
+
+// unquotedLit returns the literal value of a word made of literals and
+// quoted literals.
+func unquotedLit(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(l.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }

@@ -78,7 +78,7 @@ type run struct {
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Metadata, err error) {
-	src, err := os.ReadFile(ref.Path)
+	src, err := readEbuild(ref.Path)
 	if err != nil {
 		return nil, &Error{File: ref.Path, Msg: "cannot read ebuild", Err: err}
 	}
@@ -496,4 +496,23 @@ func (b *limitedBuffer) last() string {
 		s = s[i+1:]
 	}
 	return ": " + s
+}
+
+// readEbuild reads an ebuild, following symbolic links stored as plain
+// files (a checkout without symlink support writes the link target, e.g.
+// "foo-1.ebuild", as the file's only content).
+func readEbuild(path string) ([]byte, error) {
+	src, err := os.ReadFile(path)
+	for range 8 {
+		if err != nil {
+			return nil, err
+		}
+		target := string(src)
+		if len(src) > 255 || strings.ContainsAny(target, "\n/ ") || !strings.HasSuffix(target, ".ebuild") {
+			return src, nil
+		}
+		path = filepath.Join(filepath.Dir(path), target)
+		src, err = os.ReadFile(path)
+	}
+	return src, err
 }

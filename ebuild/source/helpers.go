@@ -174,7 +174,7 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		fmt.Fprintf(hc.Stdout, "%s%d", vfilePrefix, len(st.vfiles)-1)
 		return nil
 	case shell.AssocCommand:
-		return shell.Assoc(ctx, args)
+		return shell.Assoc(ctx, args, st.assocOrder)
 	case shell.LastArgCommand:
 		return shell.LastArg(ctx, args, st.lastArg)
 	case shell.PatSubCommand:
@@ -348,4 +348,18 @@ func (st *run) virtual(path string) ([]byte, bool) {
 		return nil, false
 	}
 	return st.vfiles[i], true
+}
+
+// assocOrder finds the declared key order of an associative array in the
+// ebuild or the eclasses loaded so far.
+func (st *run) assocOrder(name string) []string {
+	if o, ok := st.file.AssocOrder[name]; ok {
+		return o
+	}
+	for _, ec := range st.loaded {
+		if o, ok := ec.file.AssocOrder[name]; ok {
+			return o
+		}
+	}
+	return nil
 }
