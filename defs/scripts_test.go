@@ -469,3 +469,125 @@ func TestNetworkIsolation(t *testing.T) {
 		t.Errorf("interfaces inside the build (-want +got):\n%s", diff)
 	}
 }
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestPhaseRunnerInherit checks PMS inherit semantics on eclasses written here:
+// EXPORT_FUNCTIONS, nested inherit, the later export winning, the ebuild's own
+// functions winning over exports, and an eclass whose global scope dies being skipped.
+func TestPhaseRunnerInherit(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"eclass/base.eclass": `EXPORT_FUNCTIONS src_compile src_install
+BASE_GLOBAL=set-by-base
+base_src_compile() { echo "base_src_compile ECLASS=${ECLASS:-none}" > "${T}/compiled"; }
+base_src_install() { mkdir -p "${D}/usr/share/x"; echo "${INHERITED}" > "${D}/usr/share/x/inherited"; }
+`,
+		"eclass/child.eclass": `inherit base
+EXPORT_FUNCTIONS src_install
+child_src_install() { base_src_install; echo "child ${BASE_GLOBAL}" >> "${D}/usr/share/x/inherited"; cp "${T}/compiled" "${D}/usr/share/x/"; }
+child_src_configure() { echo "must not run: not exported" > "${D}/wrong"; }
+`,
+		"eclass/needy.eclass": `[[ -n ${NEEDED_VAR} ]] || die "needy.eclass: NEEDED_VAR is not set"
+EXPORT_FUNCTIONS src_configure
+needy_src_configure() { echo "must not run" > "${D}/needy"; }
+`,
+	})
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-misc' PN='inh' PV='1' PR='r0' PVR='1' PF='inh-1' P='inh-1' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='' USE='' RESTRICT='' INHERITED='child needy' BUCKOS_BUILD_SYSTEM='ebuild'",
+		"inherit child needy",
+		"src_unpack() { mkdir -p \"${S}\"; }",
+	)
+	out, err := runner(t, context.Background(), dir, nil, "--image", filepath.Join(dir, "image"), "--logs", filepath.Join(dir, "logs"), "--ebuild", eb,
+		"--eclass", filepath.Join(dir, "eclass", "base.eclass"), "--eclass", filepath.Join(dir, "eclass", "child.eclass"), "--eclass", filepath.Join(dir, "eclass", "needy.eclass"))
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "image", "usr", "share", "x", "inherited"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("child needy base\nchild set-by-base\n", string(got)); diff != "" {
+		t.Errorf("INHERITED and the exported src_install (-want +got):\n%s", diff)
+	}
+	compiled, err := os.ReadFile(filepath.Join(dir, "image", "usr", "share", "x", "compiled"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("base_src_compile ECLASS=none\n", string(compiled)); diff != "" {
+		t.Errorf("exported src_compile (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{"wrong", "needy"} {
+		if _, err := os.Stat(filepath.Join(dir, "image", bad)); err == nil {
+			t.Errorf("image has %s: a function that must not run ran", bad)
+		}
+	}
+	setup, err := os.ReadFile(filepath.Join(dir, "logs", "setup.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(setup), "needy.eclass fails outside the ebuild's global scope") {
+		t.Errorf("setup.log does not explain the skipped eclass:\n%s", setup)
+	}
+}
+
+// TestPhaseRunnerCorpusEclasses builds lz4 through the real multilib-minimal,
+// multilib-build and toolchain-funcs eclasses of the corpus, as a generated package
+// whose eclass_srcs come from packages/eclasses/REPO does.
+func TestPhaseRunnerCorpusEclasses(t *testing.T) {
+	dist := distfiles(t)
+	eclassDir := filepath.Join(os.Getenv("BUCKOS_SHARED"), "corpus", "gentoo", "eclass")
+	ents, err := os.ReadDir(eclassDir)
+	if err != nil {
+		t.Fatalf("BUCKOS_SHARED is set but the corpus eclasses are missing: %v", err)
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-arch' PN='lz4' PV='1.10.0' PR='r0' PVR='1.10.0' PF='lz4-1.10.0' P='lz4-1.10.0' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='abi_x86_32 abi_x86_64 static-libs' USE='abi_x86_64' RESTRICT='test' INHERITED='multilib-minimal toolchain-funcs'",
+		"BUCKOS_BUILD_SYSTEM='ebuild'",
+		"inherit multilib-minimal toolchain-funcs",
+		`src_prepare() { default; multilib_copy_sources; }`,
+		`multilib_src_compile() { emake CC="$(tc-getCC)" AR="$(tc-getAR)" -C lib liblz4.a liblz4; emake CC="$(tc-getCC)" -C programs lz4; }`,
+		`multilib_src_install() { emake DESTDIR="${D}" PREFIX="${EPREFIX}/usr" LIBDIR="${EPREFIX}/usr/$(get_libdir)" BUILD_STATIC=no -C lib install; dobin programs/lz4; }`,
+	)
+	args := []string{"--image", filepath.Join(dir, "image"), "--logs", filepath.Join(dir, "logs"), "--ebuild", eb,
+		"--distfile", filepath.Join(dist, "lz4-1.10.0.tar.gz")}
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".eclass") {
+			args = append(args, "--eclass", filepath.Join(eclassDir, e.Name()))
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out, err := runner(t, ctx, dir, nil, args...)
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"usr/bin/lz4", "usr/lib64/liblz4.so.1.10.0", "usr/include/lz4.h"} {
+		if _, err := os.Stat(filepath.Join(dir, "image", want)); err != nil {
+			t.Errorf("image lacks %s: %v", want, err)
+		}
+	}
+	// multilib-minimal built in a per-ABI copy of the sources.
+	log, err := os.ReadFile(filepath.Join(dir, "logs", "src_compile.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "lz4-1.10.0-abi_x86_64.amd64") {
+		t.Errorf("src_compile did not run in the amd64 multilib build directory:\n%s", log)
+	}
+}

@@ -38,6 +38,7 @@ def common_attrs():
         "description": attrs.string(default = ""),
         "docs": attrs.list(attrs.string(), default = [], doc = "DOCS, relative to S, for einstalldocs."),
         "eapi": attrs.string(default = "8"),
+        "eclass_srcs": attrs.list(attrs.source(), default = [], doc = "Eclass files (packages/eclasses/REPO/NAME.eclass) the runner may inherit."),
         "eclasses": attrs.list(attrs.string(), default = []),
         "env": attrs.dict(attrs.string(), attrs.string(), default = {}),
         "files": attrs.list(attrs.tuple(attrs.string(), attrs.source()), default = [], doc = "(path under files/, file): staged as ${FILESDIR}."),
@@ -141,6 +142,10 @@ def ebuild_text(ctx):
         lines.append(_array("DOCS", a.docs))
     for k in sorted(a.env.keys()):
         lines.append("export {}={}".format(k, shell_quote(a.env[k])))
+    if a.eclasses:
+        # The ebuild's `inherit` line: eclasses staged from eclass_srcs are sourced with
+        # PMS semantics (EXPORT_FUNCTIONS); the ebuild's own functions come after.
+        lines.append("inherit " + " ".join(a.eclasses))
     return lines
 
 def package_impl(ctx, extra_lines = []):
@@ -187,6 +192,8 @@ def package_impl(ctx, extra_lines = []):
         args.extend(["--distfile", s])
     for p in a.patches:
         args.extend(["--patch", p])
+    for e in a.eclass_srcs:
+        args.extend(["--eclass", e])
     for pair in a.files:
         args.extend(["--file", pair[0], pair[1]])
     for b in a.blockers:

@@ -12,7 +12,7 @@
 #
 # Usage (written by defs/private/package_rule.bzl):
 #   phase_runner.sh --image DIR --logs DIR --ebuild FILE [--distfile FILE]...
-#       [--patch FILE]... [--file REL FILE]... [--sysroot PF DIR]... [--tool PF DIR]...
+#       [--patch FILE]... [--eclass FILE]... [--file REL FILE]... [--sysroot PF DIR]... [--tool PF DIR]...
 #       [--blocker CAT/PN]... [--toolchain-mode host|bootstrap] [--allow-network 0|1]
 #       [--run-tests 0|1] [--work DIR] [--keep-work]
 set -u -o pipefail
@@ -30,7 +30,7 @@ fi
 #######################################################################################
 __outer() {
 	local image= logs= ebuild= work= toolchain_mode=host allow_network=0 run_tests=0 keep_work=0
-	local -a distfiles=() patches=() files=() sysroots=() tools=() blockers=()
+	local -a distfiles=() patches=() eclasses=() files=() sysroots=() tools=() blockers=()
 	local -a orig_args=("$@")
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -39,6 +39,7 @@ __outer() {
 		--ebuild) ebuild=$2; shift 2 ;;
 		--distfile) distfiles+=("$2"); shift 2 ;;
 		--patch) patches+=("$2"); shift 2 ;;
+		--eclass) eclasses+=("$2"); shift 2 ;;
 		--file) files+=("$2" "$3"); shift 3 ;;
 		--sysroot) sysroots+=("$2" "$3"); shift 3 ;;
 		--tool) tools+=("$2" "$3"); shift 3 ;;
@@ -103,11 +104,14 @@ __outer() {
 		trap 'chmod -R u+w "'"$work"'" 2>/dev/null; rm -rf "'"$work"'"' EXIT
 	fi
 	rm -rf "$image"
-	mkdir -p "$image" "$work/work" "$work/temp" "$work/distdir" "$work/files" "$work/sysroot" "$work/home"
+	mkdir -p "$image" "$work/work" "$work/temp" "$work/distdir" "$work/files" "$work/sysroot" "$work/home" "$work/eclass"
 
 	local i f
 	for f in "${distfiles[@]}"; do
 		ln -sf "$(abs "$f")" "$work/distdir/$(basename "$f")"
+	done
+	for f in "${eclasses[@]}"; do
+		cp -f "$(abs "$f")" "$work/eclass/$(basename "$f")"
 	done
 	for ((i = 0; i < ${#files[@]}; i += 2)); do
 		local rel=${files[i]#files/}
@@ -173,6 +177,7 @@ __outer() {
 		D=$(printf '%q' "$image")
 		DISTDIR=$(printf '%q' "$work/distdir")
 		FILESDIR=$(printf '%q' "$work/files")
+		ECLASSDIR=$(printf '%q' "$work/eclass")
 		SYSROOT=$(printf '%q' "$sysroot")
 		HOME=$(printf '%q' "$work/home")
 		PATH=$(printf '%q' "$path")
@@ -637,6 +642,57 @@ einstalldocs() {
 	return 0
 }
 
+# ---- inherit and EXPORT_FUNCTIONS (PMS 10): eclasses come from ${ECLASSDIR} ----
+__inherited_done=" "
+inherit() {
+	local e f saved_eclass=${ECLASS-} saved_export=${__export_funcs_var-}
+	for e in "$@"; do
+		case "$__inherited_done" in *" $e "*) continue ;; esac
+		f="$ECLASSDIR/$e.eclass"
+		if [ ! -f "$f" ]; then
+			# No eclass file staged: the runner's built-in entry points (cmake_src_configure,
+			# multilib-minimal_src_*, ...) stand in for it.
+			__missing_eclasses+=" $e"
+			continue
+		fi
+		# An eclass whose global scope dies here (e.g. it needs a variable the ebuild's
+		# global scope set, such as PYTHON_COMPAT) is skipped, not fatal.
+		if ! (ECLASS=$e __export_funcs_var=__probe; source "$f") >>"$T/setup.log" 2>&1; then
+			ewarn "inherit: $e.eclass fails outside the ebuild's global scope; using built-in entry points" >>"$T/setup.log" 2>&1
+			__missing_eclasses+=" $e"
+			continue
+		fi
+		__inherited_done+="$e "
+		ECLASS=$e
+		__export_funcs_var=__export_$RANDOM$RANDOM
+		# shellcheck disable=SC1090
+		source "$f" || die "inherit: sourcing $e.eclass failed"
+		local fn
+		for fn in ${!__export_funcs_var}; do
+			eval "$fn() { ${e}_$fn \"\$@\"; }"
+		done
+		case " $INHERITED " in *" $e "*) ;; *) INHERITED+=" $e" ;; esac
+	done
+	ECLASS=$saved_eclass
+	__export_funcs_var=$saved_export
+}
+EXPORT_FUNCTIONS() {
+	[ -n "${__export_funcs_var-}" ] || die "EXPORT_FUNCTIONS outside an eclass"
+	eval "$__export_funcs_var+=\" $*\""
+}
+debug-print() { :; }
+debug-print-function() { :; }
+debug-print-section() { :; }
+has_version() { ewarn "has_version $*: BuckOS has no installed-package database at build time; answering no"; return 1; }
+best_version() { ewarn "best_version $*: no installed-package database at build time"; echo ""; }
+docompress() { :; }
+dostrip() { :; }
+diropts() { :; }
+libopts() { :; }
+strip-lto-bytecode() { :; }
+lto-guarantee-fat() { :; }
+__missing_eclasses=
+
 # ---- PMS default phases ----
 default_pkg_setup() { :; }
 default_src_unpack() { [ -n "$A" ] && unpack $A; return 0; }
@@ -796,8 +852,10 @@ __run_phase() {
 	if declare -F "buckos_pre_$ph" >/dev/null; then "buckos_pre_$ph"; fi
 	local e exported=
 	if ! declare -F "$ph" >/dev/null; then
-		# EXPORT_FUNCTIONS: the last inherited eclass with an entry point for the phase.
+		# An eclass with no staged file: the last one whose built-in entry point exists
+		# stands in for its EXPORT_FUNCTIONS (sourced eclasses export for themselves).
 		for e in $INHERITED; do
+			case " $__missing_eclasses " in *" $e "*) ;; *) [ -f "$ECLASSDIR/$e.eclass" ] && continue ;; esac
 			if declare -F "${e}_$ph" >/dev/null; then exported="${e}_$ph"; fi
 		done
 	fi
@@ -822,6 +880,9 @@ __driver() {
 	export ED=$D ROOT=/ EROOT=/ EPREFIX= ESYSROOT=$SYSROOT BROOT=
 	export CHOST=${CHOST:-$(gcc -dumpmachine 2>/dev/null || echo x86_64-pc-linux-gnu)}
 	export CBUILD=$CHOST
+	# What the amd64 profile provides for multilib-build and get_libdir.
+	export ARCH=${ARCH:-amd64} ABI=${ABI:-amd64} DEFAULT_ABI=${DEFAULT_ABI:-amd64} MULTILIB_ABIS=${MULTILIB_ABIS:-amd64}
+	export LIBDIR_amd64=lib64 CHOST_amd64=$CHOST KERNEL=linux ELIBC=glibc USERLAND=GNU
 	__jobs=$(nproc 2>/dev/null || echo 2)
 	export MAKEOPTS="-j$__jobs"
 	export CFLAGS="${CFLAGS:--O2 -pipe}" CXXFLAGS="${CXXFLAGS:--O2 -pipe}"
@@ -841,7 +902,11 @@ __driver() {
 
 	# The package: metadata variables, USE, attributes and the verbatim phase functions.
 	# shellcheck disable=SC1090
-	source "$__BUCKOS_EBUILD" || die "sourcing the package definition failed"
+	echo setup >"$T/.phase"
+	source "$__BUCKOS_EBUILD" >"$T/setup.log" 2>&1 || die "sourcing the package definition failed"
+	if [ -n "$__missing_eclasses" ]; then
+		echo " * eclasses without a staged file (built-in entry points used):$__missing_eclasses" >>"$T/setup.log"
+	fi
 	: "${S:=$WORKDIR/$P}"
 	export S P PN PV PR PVR PF CATEGORY SLOT EAPI USE A
 	echo "$CATEGORY/$PF" >"$T/.pf"
