@@ -107,6 +107,19 @@ func TestFixtures(t *testing.T) {
 		{"config.txt", []string{
 			"cells/wrong/BUCK:3: fail: read_config: got unset, want root-flavor (raised at defs/expect.bzl:4)",
 		}},
+		{"actions.txt", []string{
+			`BUCK:17: analysis of root//:a (rule write_artifact): ctx.actions.write: content holds artifacts, which needs allow_args = True (at defs/bad.bzl:7)`,
+			`BUCK:19: analysis of root//:b (rule bind_twice): ctx.actions.write: output a is already bound by ctx.actions.write (at defs/bad.bzl:13)`,
+			`BUCK:21: analysis of root//:c (rule declare_twice): ctx.actions.declare_output: output "a" is declared twice (at defs/bad.bzl:18)`,
+			`BUCK:23: analysis of root//:d (rule bad_hash): ctx.actions.download_file: hash "abc" must be 64 hex digits (at defs/bad.bzl:22)`,
+			`BUCK:25: analysis of root//:e (rule bad_item): cmd_args: expected a command line item (str, artifact, cmd_args, RunInfo), got int 1 (at defs/bad.bzl:26)`,
+			"BUCK:27: analysis of root//:f (rule both_outputs): DefaultInfo: cannot specify both `default_output` and `default_outputs` (at defs/bad.bzl:31)",
+			`BUCK:29: analysis of root//:g (rule unknown_field): Info: unknown field "z" (fields: x) (at defs/bad.bzl:34)`,
+			`BUCK:31: analysis of root//:h (rule twice): implementation of twice returned Info twice`,
+			`BUCK:33: analysis of root//:i (rule missing_provider): root//:j does not provide Other (at defs/bad.bzl:40)`,
+			`BUCK:37: analysis of root//:k (rule tset_mix): ctx.actions.tset: children must be transitive sets of SetB, got transitive_set (at defs/bad.bzl:45)`,
+			`BUCK:39: analysis of root//:l (rule copy_string): ctx.actions.copy_file: src must be an artifact, got string (at defs/bad.bzl:49)`,
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`defs/query.bzl:1: not modelled: attrs.query`,
