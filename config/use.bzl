@@ -10,4 +10,6 @@ Order of application (later wins), for every package:
 in IUSE are ignored for it, as Portage does.
 """
 
-USE = []
+# abi_x86_64: what the amd64 profile sets (ABI_X86="64"), so multilib eclasses build
+# the native ABI without a fallback warning.
+USE = ["abi_x86_64"]
