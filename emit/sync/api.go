@@ -41,8 +41,9 @@ type Package struct {
 	Place  cells.Place
 	SrcDir string // REPO/CAT/PN
 	// Ebuilds holds every ebuild that evaluated, in repository (version)
-	// order. Inside World only Ref, Raw, MD5 and Eclasses are set; the
-	// package given to Generate has the full metadata.
+	// order. Inside World only Ref, MD5, Eclasses and the Raw keys EAPI,
+	// IUSE, KEYWORDS and SLOT are set; the package given to Generate has
+	// the full metadata.
 	Ebuilds []*ebuild.Metadata
 }
 

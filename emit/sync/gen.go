@@ -9,7 +9,6 @@ import (
 	"github.com/bazelbuild/buildtools/build"
 
 	"buckos.dev/buckos/ebuild"
-	"buckos.dev/buckos/ebuild/atom"
 	"buckos.dev/buckos/ebuild/repo"
 	"buckos.dev/buckos/emit/gen"
 	"buckos.dev/buckos/emit/resolve"
@@ -33,7 +32,7 @@ func (g *emitGenerator) Version() string { return g.version }
 func (g *emitGenerator) Print(f *build.File) []byte { return gen.Print(f) }
 
 func (g *emitGenerator) Prepare(ctx context.Context, w *World) error {
-	masks := map[*repo.Repo][]atom.Atom{}
+	masks := map[*repo.Repo]maskSet{}
 	keys := make([]string, 0, len(w.Packages))
 	for k := range w.Packages {
 		keys = append(keys, k)

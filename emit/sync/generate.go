@@ -159,10 +159,11 @@ func (r *run) inputKey(ps *pkgState, global string, lines map[string]string, fil
 	fmt.Fprintf(h, "generator %s\nglobal %s\nself %s\n", r.opts.Generator.Version(), global, lines[ps.pkg.CatPN])
 	refs := map[string]bool{}
 	for _, e := range ps.ebuilds {
-		for _, k := range depKeys {
-			for _, cp := range specKeys(e.entry.Raw[k], true) {
-				refs[cp] = true
-			}
+		for _, cp := range e.entry.Deps {
+			refs[cp] = true
+		}
+		for _, cp := range e.entry.Blocks {
+			refs[cp] = true
 		}
 	}
 	names := make([]string, 0, len(refs))
@@ -198,8 +199,7 @@ func (r *run) inputKey(ps *pkgState, global string, lines map[string]string, fil
 // (a hand edit or a deleted file makes the package regenerate).
 func (r *run) intact(files map[string]string) bool {
 	for p, want := range files {
-		data, err := os.ReadFile(filepath.Join(r.opts.Workspace, filepath.FromSlash(p)))
-		if err != nil || sum(data) != want {
+		if !r.w.holds(p, want) {
 			return false
 		}
 	}
@@ -298,6 +298,7 @@ func (r *run) replaceFiles(old *indexPackage, entry *indexPackage, want map[stri
 			return err
 		}
 		entry.Files[p] = sum(want[p])
+		r.w.noteStat(p, entry.Files[p])
 	}
 	if old == nil {
 		return nil

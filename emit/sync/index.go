@@ -15,7 +15,7 @@ const StateDir = ".ebuild2buck"
 
 // indexVersion changes whenever the index layout changes; an index of
 // another version is ignored (a full sync follows).
-const indexVersion = 1
+const indexVersion = 2
 
 // index is .ebuild2buck/index.json: what the last sync read and wrote. JSON
 // maps are printed with sorted keys, so the file is deterministic.
@@ -52,9 +52,13 @@ type indexEbuild struct {
 	// EclassDirs is the digest of all eclass dirs of the repository, kept
 	// only for failed evaluations, whose eclass set is unknown.
 	EclassDirs string            `json:"eclass_dirs,omitempty"`
-	Raw        map[string]string `json:"raw,omitempty"`
-	Order      []string          `json:"order,omitempty"` // eclass names, completion order
-	Error      string            `json:"error,omitempty"`
+	Raw        map[string]string `json:"raw,omitempty"` // the world keys only
+	// Deps and Blocks are the CAT/PN its dependency keys name (as
+	// dependencies, and only as blockers).
+	Deps   []string `json:"deps,omitempty"`
+	Blocks []string `json:"blocks,omitempty"`
+	Order  []string `json:"order,omitempty"` // eclass names, completion order
+	Error  string   `json:"error,omitempty"`
 }
 
 func newIndex(gen string) *index {
@@ -86,7 +90,6 @@ func loadIndex(path string) (*index, error) {
 func (ix *index) encode() []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(ix); err != nil {
 		panic(err) // only plain maps, strings and slices

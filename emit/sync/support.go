@@ -47,6 +47,7 @@ func (r *run) support() error {
 			return err
 		}
 		r.next.Support[p] = sum(want[p])
+		r.w.noteStat(p, r.next.Support[p])
 	}
 	var gone []string
 	for p := range r.prev.Support {
@@ -225,11 +226,11 @@ func (r *run) registry(pkgs []string) []byte {
 }
 
 // masks returns the package.mask atoms that apply to rp's packages.
-func (r *run) masks(rp *repo.Repo) []atom.Atom {
+func (r *run) masks(rp *repo.Repo) maskSet {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.maskCache == nil {
-		r.maskCache = map[*repo.Repo][]atom.Atom{}
+		r.maskCache = map[*repo.Repo]maskSet{}
 	}
 	m, ok := r.maskCache[rp]
 	if !ok {
@@ -239,18 +240,21 @@ func (r *run) masks(rp *repo.Repo) []atom.Atom {
 	return m
 }
 
+// maskSet holds package.mask atoms by CAT/PN.
+type maskSet map[string][]atom.Atom
+
 // repoMasks parses the package.mask atoms of a repository and its masters.
 // Atoms that do not parse are skipped (ebuild/repo reports them).
-func repoMasks(rp *repo.Repo) []atom.Atom {
-	var out []atom.Atom
+func repoMasks(rp *repo.Repo) maskSet {
+	out := maskSet{}
 	var walk func(x *repo.Repo)
 	walk = func(x *repo.Repo) {
 		for _, m := range x.Masters {
 			walk(m)
 		}
 		for _, m := range x.PackageMask {
-			if a, err := atom.Parse(m.Atom, ""); err == nil {
-				out = append(out, a)
+			if a, err := atom.Parse(m.Atom, ""); err == nil && a.Blocker == atom.NoBlocker {
+				out[a.Key()] = append(out[a.Key()], a)
 			}
 		}
 	}
@@ -260,14 +264,17 @@ func repoMasks(rp *repo.Repo) []atom.Atom {
 
 // masked tells whether a mask atom matches the ebuild CAT/PN-PVR with SLOT
 // slot ("SLOT/SUBSLOT" as in the metadata).
-func masked(masks []atom.Atom, cp string, pvr, slot string) bool {
+func masked(masks maskSet, cp string, pvr, slot string) bool {
+	if len(masks[cp]) == 0 {
+		return false
+	}
 	v, err := version.Parse(pvr)
 	if err != nil {
 		return false
 	}
 	s, sub, _ := strings.Cut(slot, "/")
-	for _, a := range masks {
-		if a.Key() != cp || a.Blocker != atom.NoBlocker || !a.MatchesVersion(v) {
+	for _, a := range masks[cp] {
+		if !a.MatchesVersion(v) {
 			continue
 		}
 		if a.Slot != "" && a.Slot != s || a.SubSlot != "" && a.SubSlot != sub {

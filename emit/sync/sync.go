@@ -5,9 +5,11 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,7 +20,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"buckos.dev/buckos/ebuild"
-	"buckos.dev/buckos/ebuild/atom"
 	"buckos.dev/buckos/ebuild/repo"
 	"buckos.dev/buckos/emit/cells"
 )
@@ -99,6 +100,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	loaded := prev != nil
 	if prev == nil {
 		prev = newIndex(opts.Generator.Version())
 	}
@@ -106,8 +108,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	// includes the version, so all packages regenerate anyway.
 	next := newIndex(opts.Generator.Version())
 	next.Evaluator = opts.EvaluatorVersion
-	w := &writer{root: opts.Workspace, diff: opts.Diff}
-	r := &run{opts: opts, prev: prev, next: next, w: w, prog: prog}
+	w := &writer{root: opts.Workspace, diff: opts.Diff, statPrev: loadStats(opts.Workspace), statNext: map[string]string{}}
+	r := &run{opts: opts, prev: prev, next: next, w: w, prog: prog, loaded: loaded}
 
 	if err := r.collect(); err != nil {
 		return nil, err
@@ -132,9 +134,17 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if _, err := w.put(StateDir+"/report.txt", []byte(rep.Text())); err != nil {
 			return nil, err
 		}
-		// The index is state, not output: it does not count as a write.
-		if err := putState(opts.Workspace, StateDir+"/index.json", next.encode()); err != nil {
-			return nil, err
+		// The index is state, not output: it does not count as a write. A
+		// run that changed nothing leaves it alone without encoding it.
+		if !r.unchanged() {
+			if err := putState(opts.Workspace, StateDir+"/index.json", next.encode()); err != nil {
+				return nil, err
+			}
+		}
+		if !maps.Equal(w.statPrev, w.statNext) {
+			if err := putState(opts.Workspace, statPath, encodeStats(w.statNext)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := w.flushDiff(); err != nil {
@@ -147,12 +157,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // run holds the state of one sync.
 type run struct {
-	opts  Options
-	prev  *index
-	next  *index
-	w     *writer
-	prog  *progress
-	stats Stats
+	opts   Options
+	prev   *index
+	next   *index
+	loaded bool // prev came from disk
+	w      *writer
+	prog   *progress
+	stats  Stats
 
 	mu       gosync.Mutex
 	pkgs     map[string]*pkgState // by CAT/PN
@@ -163,7 +174,7 @@ type run struct {
 	// eclassMD5 caches md5 of eclass files by path.
 	eclassMD5 map[string]string
 	dirsMD5   map[*repo.Repo]string
-	maskCache map[*repo.Repo][]atom.Atom
+	maskCache map[*repo.Repo]maskSet
 }
 
 // collect lists the ebuilds of every source and picks, for each CAT/PN, the
@@ -276,7 +287,8 @@ func (r *run) evaluate(ctx context.Context) error {
 				entry.Error = relErr(err.Error(), e.src.Repo)
 				entry.EclassDirs = r.dirsMD5[e.src.Repo]
 			} else {
-				entry.Raw = md.Raw
+				entry.Raw = indexedRaw(md.Raw)
+				entry.Deps, entry.Blocks = depRefs(md.Raw)
 				entry.Eclasses = map[string]string{}
 				for _, ec := range md.Eclasses {
 					entry.Eclasses[ec.Name] = ec.MD5
@@ -404,39 +416,104 @@ func (r *run) closure() {
 		cp := queue[0]
 		queue = queue[1:]
 		for _, e := range r.pkgs[cp].ebuilds {
-			for _, k := range depKeys {
-				for _, dep := range depAtoms(e.entry.Raw[k]) {
-					if r.pkgs[dep] != nil && !r.only[dep] {
-						r.only[dep] = true
-						queue = append(queue, dep)
-					}
+			for _, dep := range e.entry.Deps {
+				if r.pkgs[dep] != nil && !r.only[dep] {
+					r.only[dep] = true
+					queue = append(queue, dep)
 				}
 			}
 		}
 	}
 }
 
-// depAtoms returns the CAT/PN of every atom in a dependency specification,
-// whatever the conditionals around it; blockers are not dependencies.
-func depAtoms(spec string) []string { return specKeys(spec, false) }
-
-// specKeys returns the CAT/PN of every atom in a dependency specification,
-// with or without the blockers.
-func specKeys(spec string, blockers bool) []string {
-	var out []string
-	for _, tok := range strings.Fields(spec) {
-		switch {
-		case tok == "(" || tok == ")" || tok == "||" || tok == "^^" || tok == "??":
-		case strings.HasSuffix(tok, "?"):
-		case strings.HasPrefix(tok, "!"):
-			if k := atomKey(strings.TrimLeft(tok, "!")); blockers && k != "" {
-				out = append(out, k)
-			}
-		default:
-			if k := atomKey(tok); k != "" {
-				out = append(out, k)
+// depRefs returns the CAT/PN of every atom of the dependency keys, whatever
+// the conditionals around it, sorted and unique: deps are dependencies,
+// blocks the packages named only by blockers.
+func depRefs(raw map[string]string) (deps, blocks []string) {
+	d, b := map[string]bool{}, map[string]bool{}
+	for _, k := range depKeys {
+		for _, tok := range strings.Fields(raw[k]) {
+			switch {
+			case tok == "(" || tok == ")" || tok == "||" || tok == "^^" || tok == "??":
+			case strings.HasSuffix(tok, "?"):
+			case strings.HasPrefix(tok, "!"):
+				if k := atomKey(strings.TrimLeft(tok, "!")); k != "" {
+					b[k] = true
+				}
+			default:
+				if k := atomKey(tok); k != "" {
+					d[k] = true
+				}
 			}
 		}
 	}
+	for k := range d {
+		delete(b, k)
+	}
+	return sortedSet(d), sortedSet(b)
+}
+
+func sortedSet(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
+}
+
+// indexedRaw keeps the metadata keys a later sync needs without evaluating
+// (resolution and the registry).
+func indexedRaw(raw map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, k := range worldKeys {
+		if v, ok := raw[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// unchanged tells whether the new index equals the one on disk: nothing was
+// evaluated, generated, written or removed, and the package set, world and
+// versions are the same.
+func (r *run) unchanged() bool {
+	p, n := r.prev, r.next
+	if !r.loaded || r.stats.Evaluated != 0 || r.stats.Generated != 0 || r.w.written != 0 || r.w.removed != 0 {
+		return false
+	}
+	if p.World != n.World || p.Generator != n.Generator || p.Evaluator != n.Evaluator || !maps.Equal(p.Support, n.Support) || len(p.Packages) != len(n.Packages) {
+		return false
+	}
+	for cp, e := range n.Packages {
+		o := p.Packages[cp]
+		if o == nil || o.Key != e.Key || o.Place != e.Place || o.Repo != e.Repo || len(o.Ebuilds) != len(e.Ebuilds) {
+			return false
+		}
+	}
+	return true
+}
+
+// statPath holds the stat lines of the outputs; unlike the index it depends
+// on the machine (mtimes), so it is a separate file.
+const statPath = StateDir + "/stat.json"
+
+func loadStats(workspace string) map[string]string {
+	out := map[string]string{}
+	data, err := os.ReadFile(filepath.Join(workspace, filepath.FromSlash(statPath)))
+	if err == nil {
+		_ = json.Unmarshal(data, &out) // a damaged file only costs reading the outputs
+	}
+	return out
+}
+
+func encodeStats(m map[string]string) []byte {
+	data, err := json.Marshal(m)
+	if err != nil {
+		panic(err) // a map of strings always encodes
+	}
+	return data
 }

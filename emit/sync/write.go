@@ -24,6 +24,51 @@ type writer struct {
 	written int
 	removed int
 	changes map[string]change // diff mode
+
+	// statPrev and statNext map a workspace path to "SHA256 SIZE MTIME" of
+	// the file sync last wrote there, so an unchanged output is recognised
+	// without reading it (like git's index).
+	statPrev, statNext map[string]string
+}
+
+// noteStat records the stat line of a file sync wrote or verified.
+func (w *writer) noteStat(path, digest string) {
+	if w.diff != nil {
+		return
+	}
+	st, err := os.Stat(filepath.Join(w.root, filepath.FromSlash(path)))
+	if err != nil {
+		return
+	}
+	w.mu.Lock()
+	w.statNext[path] = fmt.Sprintf("%s %d %d", digest, st.Size(), st.ModTime().UnixNano())
+	w.mu.Unlock()
+}
+
+// holds tells whether path still has content digest, using the stat line
+// when size and mtime are unchanged.
+func (w *writer) holds(path, digest string) bool {
+	full := filepath.Join(w.root, filepath.FromSlash(path))
+	st, err := os.Stat(full)
+	if err != nil {
+		return false
+	}
+	line := fmt.Sprintf("%s %d %d", digest, st.Size(), st.ModTime().UnixNano())
+	w.mu.Lock()
+	prev := w.statPrev[path]
+	w.mu.Unlock()
+	if prev == line {
+		w.mu.Lock()
+		w.statNext[path] = line
+		w.mu.Unlock()
+		return true
+	}
+	data, err := os.ReadFile(full)
+	if err != nil || sum(data) != digest {
+		return false
+	}
+	w.noteStat(path, digest)
+	return true
 }
 
 type change struct {
