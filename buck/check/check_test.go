@@ -157,7 +157,7 @@ func TestGoodReport(t *testing.T) {
 	want := []CellReport{
 		{Name: "lib", Path: "libs", Packages: 1, Targets: 2},
 		{Name: "prelude", Path: "prelude", External: "bundled"},
-		{Name: "root", Path: ".", Packages: 2, Targets: 9},
+		{Name: "root", Path: ".", Packages: 2, Targets: 10},
 	}
 	if diff := cmp.Diff(want, rep.Cells); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
@@ -168,7 +168,7 @@ func TestGoodReport(t *testing.T) {
 	}
 	wantText := "cell lib (libs): 1 packages, 2 targets\n" +
 		"cell prelude (prelude, external: bundled): 0 packages, 0 targets\n" +
-		"cell root (.): 2 packages, 9 targets\n" +
+		"cell root (.): 2 packages, 10 targets\n" +
 		"ok\n"
 	if diff := cmp.Diff(wantText, text.String()); diff != "" {
 		t.Errorf("text (-want +got):\n%s", diff)
