@@ -320,6 +320,14 @@ func (w *workspace) checkRefs() {
 				}
 				continue
 			}
+			switch {
+			case r.Kind == model.RefToolchain && !dep.Rule.IsToolchain():
+				w.broken[t.Label] = true
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target `%s` was used as a toolchain_dep, but is not a toolchain rule", t.Label, r.Attr, dep.Label))
+			case r.Kind != model.RefToolchain && r.Kind != model.RefLabel && dep.Rule.IsToolchain():
+				w.broken[t.Label] = true
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target `%s` was used not as a toolchain_dep, but is a toolchain rule", t.Label, r.Attr, dep.Label))
+			}
 			if !visibleTo(dep, t) {
 				w.broken[t.Label] = true
 				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is not visible to %s (its visibility: %s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(dep.Visibility)))

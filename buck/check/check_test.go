@@ -95,6 +95,8 @@ func TestFixtures(t *testing.T) {
 			`BUCK:13: analysis of root//:d (rule takes_source): attribute "src": source root//:files must have exactly one default output, it has 2`,
 			`BUCK:15: analysis of root//:e (rule takes_source): attribute "src": root//:gen has no sub-target "nope"`,
 			`BUCK:19: root//:f (rule needs_info): attribute "_tool" is private (its name starts with _) and cannot be set`,
+			"BUCK:27: root//:h: attribute \"tc\": target `root//:gen` was used as a toolchain_dep, but is not a toolchain rule",
+			"BUCK:29: root//:i: attribute \"d\": target `root//:tc` was used not as a toolchain_dep, but is a toolchain rule",
 			`cycle/BUCK:1: cannot load "//defs:a.bzl": it has errors`,
 			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
 			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,

@@ -54,6 +54,7 @@ func nativeRules() map[string]*Rule {
 			"allow_offline_output_cache": boolDef(false),
 		}),
 		mk("sh_binary", shBinaryImpl, map[string]*Attr{"main": src(), "resources": list(src()), "append_script_extension": boolDef(true), "copy_resources": boolDef(false), "deps": list(dep())}),
+		mk("toolchain_alias", aliasImpl, map[string]*Attr{"actual": {kind: kToolchainDep}}),
 		mk("constraint_setting", constraintSettingImpl, nil),
 		mk("constraint_value", constraintValueImpl, map[string]*Attr{"constraint_setting": {kind: kDep, providers: []*Provider{ConstraintSettingInfo}}}),
 		mk("platform", platformImpl, map[string]*Attr{
@@ -72,6 +73,7 @@ func nativeRules() map[string]*Rule {
 	for _, k := range []string{"constraint_setting", "constraint_value", "platform", "config_setting"} {
 		out[k].isConfiguration = true
 	}
+	out["toolchain_alias"].isToolchain = true
 	return out
 }
 
@@ -113,6 +115,7 @@ func artifactsOf(v starlark.Value) []*Artifact {
 	return out
 }
 
+// aliasImpl forwards the providers of actual (alias, toolchain_alias).
 func aliasImpl(a *analysis) ([]*ProviderInstance, error) {
 	if d, ok := a.attrs["actual"].(*Dependency); ok {
 		return d.providers, nil
