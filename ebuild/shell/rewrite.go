@@ -2,6 +2,7 @@ package shell
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -16,12 +17,22 @@ const DeclareFCommand = "__buckos_declare_F"
 // declare flags mvdan does not know are emulated or dropped.
 func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 	f.assoc = map[string]bool{}
+	ints := map[string]bool{}
 	syntax.Walk(f.AST, func(n syntax.Node) bool {
 		if d, ok := n.(*syntax.DeclClause); ok {
 			f.collectAssoc(src, d)
+			collectInts(d, ints)
 		}
 		return true
 	})
+	if len(ints) > 0 {
+		syntax.Walk(f.AST, func(n syntax.Node) bool {
+			if a, ok := n.(*syntax.Assign); ok {
+				integerAssign(a, ints)
+			}
+			return true
+		})
+	}
 	printer := syntax.NewPrinter()
 	syntax.Walk(f.AST, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -42,7 +53,26 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			instrument(n.Body, fn.Name, f.Name)
 		case *syntax.Word:
 			rewriteProcSubst(n)
+		case *syntax.CaseItem:
+			for _, w := range n.Patterns {
+				fixBrackets(w)
+			}
+		case *syntax.BinaryTest:
+			if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
+				if w, ok := n.Y.(*syntax.Word); ok {
+					fixBrackets(w)
+				}
+			}
 		case *syntax.ParamExp:
+			if n.Repl != nil && n.Repl.Orig != nil {
+				fixBrackets(n.Repl.Orig)
+			}
+			if n.Exp != nil && n.Exp.Word != nil {
+				switch n.Exp.Op {
+				case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+					fixBrackets(n.Exp.Word)
+				}
+			}
 			// mvdan takes $* and $@ as set even without positional
 			// parameters, so ${*-x} would never give x.
 			if n.Param != nil && (n.Param.Value == "*" || n.Param.Value == "@") && n.Exp != nil {
@@ -304,4 +334,49 @@ func unquotedLit(w *syntax.Word) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// collectInts records the names declared with the integer attribute.
+func collectInts(d *syntax.DeclClause, ints map[string]bool) {
+	isInt := false
+	for _, a := range d.Args {
+		if s, ok := flagOf(a); ok && s[0] == '-' && strings.Contains(s, "i") {
+			isInt = true
+		}
+	}
+	if !isInt {
+		return
+	}
+	for _, a := range d.Args {
+		if a.Name != nil {
+			ints[a.Name.Value] = true
+		}
+	}
+}
+
+// integerAssign emulates the integer attribute, which mvdan lacks:
+// NAME=expr becomes NAME=$((expr)) and NAME+=expr NAME=$((NAME+(expr))).
+func integerAssign(a *syntax.Assign, ints map[string]bool) {
+	if a.Name == nil || !ints[a.Name.Value] || a.Value == nil || a.Array != nil || a.Index != nil {
+		return
+	}
+	var x syntax.ArithmExpr = a.Value
+	if a.Append {
+		x = &syntax.BinaryArithm{Op: syntax.Add, X: word(lit(a.Name.Value)), Y: &syntax.ParenArithm{X: a.Value}}
+		a.Append = false
+	}
+	a.Value = word(&syntax.ArithmExp{Bracket: false, X: x})
+}
+
+var leadingDash = regexp.MustCompile(`\[([!^]?)-([^]\[]+)\]`)
+
+// fixBrackets moves a leading '-' of a bracket expression to its end
+// ([-._] becomes [._-], the same set): mvdan's pattern translation
+// mishandles the leading form.
+func fixBrackets(w *syntax.Word) {
+	for _, p := range w.Parts {
+		if l, ok := p.(*syntax.Lit); ok && strings.Contains(l.Value, "-") {
+			l.Value = leadingDash.ReplaceAllString(l.Value, "[$1$2-]")
+		}
+	}
 }
