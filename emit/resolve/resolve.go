@@ -41,9 +41,11 @@ func (u Unresolved) String() string {
 //	cat/pkg[ssl,-x]     use_req(ITEM, ["ssl", "-x"])
 //	!<cat/pkg-2 / !!... blocker("<cat/pkg-2", strong = False/True)
 //
-// An atom with no matching package or version still yields its item (the
-// label the package would have, or a version_dep that fails at load time)
-// plus an Unresolved. A blocker of an unknown package is kept and
+// An atom with no matching package or version still yields an item (the
+// label the package would have; for a version operator that nothing
+// satisfies, "cell//dir:PN-unresolved") plus an Unresolved; the item
+// carries a "# unresolved:" comment. Such labels do not exist, so only a
+// target that needs them fails, at analysis. A blocker of an unknown package is kept and
 // reported, never an error.
 func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 	unresolved := func(reason string) *Unresolved {
@@ -85,6 +87,11 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 	}
 	var item build.Expr
 	switch {
+	case a.Op != "" && u != nil:
+		// version_dep would fail() while loading, taking every target of
+		// the BUCK file with it: a missing label fails only the targets
+		// that need it.
+		item = str(place.Base() + ":" + place.Name + "-unresolved")
 	case a.Op != "":
 		args := []build.Expr{str(place.Base()), str(constraint(a))}
 		if a.Slot != "" {
@@ -126,10 +133,31 @@ func constraint(a atom.Atom) string {
 	return a.Op + v
 }
 
-// unsatisfied says why no non-masked version satisfies a (version and
-// slot), or "" when one does.
+// unsatisfied says why the item of a would not resolve in defs, or "" when
+// it does: a version operator needs a matching version that is neither
+// package.masked nor keyword-masked (version_dep's rule), a slot needs the
+// slot alias (a version of that slot that may be a default), a plain atom
+// needs the default version.
 func (e *entry) unsatisfied(a atom.Atom) string {
-	if a.Op == "" && a.Slot == "" {
+	if a.Op == "" {
+		var cands []Version
+		for _, v := range e.pkg.Versions {
+			if (a.Slot == "" || v.Slot == a.Slot) && (a.SubSlot == "" || v.SubSlot == a.SubSlot) {
+				cands = append(cands, v)
+			}
+		}
+		switch {
+		case len(cands) == 0:
+			return "no version satisfies it"
+		case a.Slot == "" && a.SubSlot == "":
+			if _, ok := DefaultVersion(e.pkg.Versions); !ok {
+				return "the package has no version that may be the default (all masked or live)"
+			}
+		default:
+			if _, ok := DefaultVersion(cands); !ok {
+				return "only masked or live versions satisfy it"
+			}
+		}
 		return ""
 	}
 	matchMasked := false
@@ -140,10 +168,10 @@ func (e *entry) unsatisfied(a atom.Atom) string {
 		if a.SubSlot != "" && v.SubSlot != a.SubSlot {
 			continue
 		}
-		if a.Op != "" && (e.parsed[i].IsZero() || !a.MatchesVersion(e.parsed[i])) {
+		if e.parsed[i].IsZero() || !a.MatchesVersion(e.parsed[i]) {
 			continue
 		}
-		if !v.Masked {
+		if !v.Masked && v.Status() != "masked" {
 			return ""
 		}
 		matchMasked = true

@@ -24,6 +24,8 @@ func testIndex(t *testing.T) *Index {
 			{PVR: "4.0.0", Slot: "0", SubSlot: "4", Masked: true},
 		}},
 		{Key: "sys-apps/foo", Versions: []Version{{PVR: "1", Slot: "0"}}},
+		{Key: "sys-apps/bar", Versions: []Version{{PVR: "1.5", Slot: "0", Keywords: []string{"~amd64"}}, {PVR: "9999", Slot: "9999"}, {PVR: "2.0", Slot: "0", Keywords: []string{"~arm64"}}}},
+		{Key: "sys-apps/live", Versions: []Version{{PVR: "9999", Slot: "0"}}},
 		{Key: "sys-libs/foo", Versions: []Version{{PVR: "2", Slot: "0"}}},
 	}
 	var keys []string
@@ -67,9 +69,14 @@ func TestResolve(t *testing.T) {
 		{atom: "!app-misc/gone", want: `blocker("app-misc/gone", strong = False)`,
 			unresolved: "blocked package is not in any repository in play (blocker kept)"},
 		{atom: "app-misc/gone", want: `"system//gone:gone"`, unresolved: "package is not in any repository in play"},
-		{atom: ">=sys-libs/zlib-2", want: `version_dep("core//zlib", ">=2")`, unresolved: "no version satisfies it"},
-		{atom: ">=dev-libs/openssl-4", want: `version_dep("dev-libs//openssl", ">=4")`, unresolved: "only masked versions satisfy it"},
+		{atom: ">=sys-libs/zlib-2", want: `"core//zlib:zlib-unresolved"`, unresolved: "no version satisfies it"},
+		{atom: ">=dev-libs/openssl-4", want: `"dev-libs//openssl:openssl-unresolved"`, unresolved: "only masked versions satisfy it"},
+		{atom: ">=sys-apps/bar-2", want: `"core//bar:bar-unresolved"`, unresolved: "only masked versions satisfy it"}, // keyword-masked
+		{atom: ">=sys-apps/bar-1", want: `version_dep("core//bar", ">=1")`},
 		{atom: "sys-libs/zlib:5", want: `"core//zlib:5"`, unresolved: "no version satisfies it"},
+		{atom: "sys-apps/bar:9999", want: `"core//bar:9999"`, unresolved: "only masked or live versions satisfy it"},
+		{atom: "sys-apps/bar", want: `"core//bar:bar"`},
+		{atom: "sys-apps/live", want: `"core//live:live"`, unresolved: "the package has no version that may be the default (all masked or live)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.atom, func(t *testing.T) {
