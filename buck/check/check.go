@@ -328,13 +328,19 @@ func (w *workspace) checkRefs() {
 				w.broken[t.Label] = true
 				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target `%s` was used not as a toolchain_dep, but is a toolchain rule", t.Label, r.Attr, dep.Label))
 			}
+			// Buck2 checks visibility on the dependency edges (deps,
+			// exec deps, source labels, toolchain deps), not on plain
+			// labels and configuration keys (configured/src/nodes.rs).
+			if r.Kind == model.RefLabel {
+				continue
+			}
 			if !visibleTo(dep, t) {
 				w.broken[t.Label] = true
-				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is not visible to %s (its visibility: %s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(dep.Visibility)))
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: `%s` is not visible to `%s` (its visibility: %s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(dep.Visibility)))
 			}
-			if !withinView(dep, t) {
+			if !r.Default && !withinView(dep, t) {
 				w.broken[t.Label] = true
-				w.addDiag(t, fmt.Sprintf("%s: attribute %q: %s is outside the within_view of %s (%s)", t.Label, r.Attr, dep.Label, t.Label, patternsString(t.WithinView)))
+				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target's `within_view` attribute does not allow dependency `%s` (allowed: %s)", t.Label, r.Attr, dep.Label, patternsString(t.WithinView)))
 			}
 		}
 	}

@@ -51,9 +51,9 @@ func TestFixtures(t *testing.T) {
 			"BUCK:8: top-level if is not allowed in a BUCK file (Buck2: \"`if` cannot be used outside `def` in this dialect\"); move the logic into a .bzl macro",
 		}},
 		{"visibility.txt", []string{
-			`BUCK:3: root//:a: attribute "deps": root//pkg:private is not visible to root//:a (its visibility: [] (private to its package))`,
-			`BUCK:5: root//:b: attribute "deps": root//pkg:public is outside the within_view of root//:b (["root//lib/..."])`,
-			`BUCK:7: root//:c: attribute "deps": root//pkg:narrow is not visible to root//:c (its visibility: ["root//other/..."])`,
+			"BUCK:4: root//:a: attribute \"deps\": `root//pkg:private` is not visible to `root//:a` (its visibility: [] (private to its package))",
+			"BUCK:6: root//:b: attribute \"deps\": target's `within_view` attribute does not allow dependency `root//pkg:public` (allowed: [\"root//lib/...\"])",
+			"BUCK:8: root//:c: attribute \"deps\": `root//pkg:narrow` is not visible to `root//:c` (its visibility: [\"root//other/...\"])",
 		}},
 		{"unknown_cell.txt", []string{
 			`BUCK:3: root//:a (rule thing): attribute "deps": item 0: label "nocell//pkg:x": unknown cell "nocell" (not in [cells] or [cell_aliases] of .buckconfig)`,

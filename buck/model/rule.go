@@ -113,6 +113,9 @@ type Ref struct {
 	Attr  string
 	Kind  RefKind
 	Label Label
+	// Default is set when the reference comes from the attribute's
+	// default, which within_view does not restrict.
+	Default bool
 }
 
 // RuleName is the rule type's name.
@@ -219,7 +222,7 @@ func (r *Rule) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 			continue
 		}
 		for _, ref := range dc.refs[before:] {
-			t.Refs = append(t.Refs, Ref{Attr: k, Kind: ref.kind, Label: ref.label})
+			t.Refs = append(t.Refs, Ref{Attr: k, Kind: ref.kind, Label: ref.label, Default: true})
 		}
 		t.Attrs[k] = cv
 	}
