@@ -155,34 +155,46 @@ func (r *resolver) Providers(l model.Label, kind model.RefKind) (*model.Dependen
 	return d, nil
 }
 
-func (r *resolver) Match(key model.Label) (bool, int, error) {
+// Configuration names the platform in messages ("<unbound>" for none).
+func (r *resolver) Configuration() string {
+	if r.platform == "" {
+		return "<unbound>"
+	}
+	return r.platform
+}
+
+// Match says whether a select key holds on the resolver's platform, with
+// the constraint values the key requires.
+func (r *resolver) Match(key model.Label) (bool, []string, error) {
 	cfg := r.a.config(r.platform)
 	if cfg.err != nil {
-		return false, 0, cfg.err
+		return false, nil, cfg.err
 	}
 	info, err := r.a.unconfigured(key)
 	if err != nil {
-		return false, 0, err
+		return false, nil, err
 	}
 	if cv := info.Lookup(model.ConstraintValueInfo); cv != nil {
 		setting := cv.Field("setting").(*model.ProviderInstance).Field("label").String()
-		return cfg.constraints[setting] == key.String(), 1, nil
+		return cfg.constraints[setting] == key.String(), []string{key.String()}, nil
 	}
 	if ci := info.Lookup(model.ConfigurationInfo); ci != nil {
+		if vd, ok := ci.Field("values").(*starlark.Dict); ok && vd.Len() > 0 {
+			return false, nil, fmt.Errorf("select key %s: not modelled: config_setting values (buckconfig matching)", key)
+		}
 		d := ci.Field("constraints").(*starlark.Dict)
+		var need []string
 		for _, kv := range d.Items() {
 			setting, _ := starlark.AsString(kv[0])
 			want := kv[1].(*model.ProviderInstance).Field("label").String()
 			if cfg.constraints[setting] != want {
-				return false, 0, nil
+				return false, nil, nil
 			}
+			need = append(need, want)
 		}
-		if vd, ok := ci.Field("values").(*starlark.Dict); ok && vd.Len() > 0 {
-			return false, 0, fmt.Errorf("select key %s: config_setting values (buckconfig matching) are not modelled", key)
-		}
-		return true, d.Len(), nil
+		return true, need, nil
 	}
-	return false, 0, fmt.Errorf("select key %s is not a constraint_value or config_setting", key)
+	return false, nil, fmt.Errorf("select key %s is not a constraint_value or config_setting", key)
 }
 
 // unconfigured analyses a configuration target (constraint, config

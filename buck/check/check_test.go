@@ -69,7 +69,7 @@ func TestFixtures(t *testing.T) {
 			`BUCK:5: analysis of root//:b (rule no_default): implementation of no_default did not return DefaultInfo`,
 			`BUCK:7: analysis of root//:c (rule no_outputs): ctx.actions.run: expected at least one output artifact, did not get any (mark what the action writes with artifact.as_output()) (at defs/bad.bzl:13)`,
 			`BUCK:9: analysis of root//:d (rule recursive): recursion is not allowed (the Starlark spec forbids it and go.starlark.net rejects it): function _fact called recursively (at defs/bad.bzl:19)`,
-			`BUCK:11: root//:e: attribute "v": select: none of the 1 conditions (//:on) matched the configuration and there is no DEFAULT`,
+			"BUCK:11: root//:e: attribute \"v\": none of 1 conditions matched configuration `<unbound>` and no default was set: //:on",
 			"BUCK:17: analysis of root//:f (rule twice): ctx.actions.run: analysis produced multiple actions with category `cc` and at least one of them had no identifier; add an identifier to these actions to disambiguate them (at defs/bad.bzl:35)",
 			"BUCK:19: analysis of root//:g (rule same_id): ctx.actions.run: action category `cc` contains duplicate identifier `x`; category-identifier pairs must be unique within a rule (at defs/bad.bzl:44)",
 			"BUCK:21: analysis of root//:h (rule bad_category): ctx.actions.run: invalid category `cc_2x`: must be a snake_cased identifier of lowercase alphanumeric characters, each section beginning with a lowercase letter (at defs/bad.bzl:51)",
@@ -121,6 +121,11 @@ func TestFixtures(t *testing.T) {
 			`BUCK:33: analysis of root//:i (rule missing_provider): root//:j does not provide Other (at defs/bad.bzl:40)`,
 			`BUCK:37: analysis of root//:k (rule tset_mix): ctx.actions.tset: children must be transitive sets of SetB, got transitive_set (at defs/bad.bzl:45)`,
 			`BUCK:39: analysis of root//:l (rule copy_string): ctx.actions.copy_file: src must be an artifact, got string (at defs/bad.bzl:49)`,
+		}},
+		{"select.txt", []string{
+			"BUCK:21: root//:first-differs: attribute \"v\": first matching select key `:fast` has different value than most specific match `:fast-and-linux`",
+			"BUCK:25: root//:ambiguous: attribute \"v\": both select keys `:fast` and `:linux` match the configuration, but neither is more specific and they have different values",
+			"BUCK:27: root//:none: attribute \"v\": none of 1 conditions matched configuration `root//:fast-linux` and no default was set: :slow",
 		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,

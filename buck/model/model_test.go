@@ -212,12 +212,16 @@ func TestGlobMatch(t *testing.T) {
 	}
 }
 
-type fakeResolver map[string]int // key label -> specificity; absent: no match
+// fakeResolver maps key labels to the constraints they need; absent
+// keys do not match.
+type fakeResolver map[string][]string
 
-func (f fakeResolver) Match(l Label) (bool, int, error) {
-	s, ok := f[l.String()]
-	return ok, s, nil
+func (f fakeResolver) Match(l Label) (bool, []string, error) {
+	c, ok := f[l.String()]
+	return ok, c, nil
 }
+
+func (f fakeResolver) Configuration() string { return "test" }
 
 func TestResolveSelect(t *testing.T) {
 	cs := testCells(t)
@@ -237,10 +241,12 @@ func TestResolveSelect(t *testing.T) {
 		err  string
 	}{
 		{"default", sel("//c:a", "A", "DEFAULT", "D"), fakeResolver{}, `"D"`, ""},
-		{"match", sel("//c:a", "A", "DEFAULT", "D"), fakeResolver{"root//c:a": 1}, `"A"`, ""},
-		{"specific", sel("//c:a", "A", "//c:ab", "AB"), fakeResolver{"root//c:a": 1, "root//c:ab": 2}, `"AB"`, ""},
-		{"ambiguous", sel("//c:a", "A", "//c:b", "B"), fakeResolver{"root//c:a": 1, "root//c:b": 1}, "", "select: conditions matched ambiguously (//c:b and another condition of the same specificity)"},
-		{"none", sel("//c:a", "A"), fakeResolver{}, "", "select: none of the 1 conditions (//c:a) matched the configuration and there is no DEFAULT"},
+		{"match", sel("//c:a", "A", "DEFAULT", "D"), fakeResolver{"root//c:a": {"x"}}, `"A"`, ""},
+		{"specific last", sel("//c:a", "A", "//c:ab", "AB"), fakeResolver{"root//c:a": {"x"}, "root//c:ab": {"x", "y"}}, "", "first matching select key `//c:a` has different value than most specific match `//c:ab`"},
+		{"specific first", sel("//c:ab", "AB", "//c:a", "A"), fakeResolver{"root//c:a": {"x"}, "root//c:ab": {"x", "y"}}, `"AB"`, ""},
+		{"ambiguous", sel("//c:a", "A", "//c:b", "B"), fakeResolver{"root//c:a": {"x"}, "root//c:b": {"y"}}, "", "both select keys `//c:a` and `//c:b` match the configuration, but neither is more specific and they have different values"},
+		{"ambiguous same value", sel("//c:a", "A", "//c:b", "A"), fakeResolver{"root//c:a": {"x"}, "root//c:b": {"y"}}, `"A"`, ""},
+		{"none", sel("//c:a", "A"), fakeResolver{}, "", "none of 1 conditions matched configuration `test` and no default was set: //c:a"},
 	}
 	for _, tt := range tests {
 		v, err := resolveSelect(tt.s, cur, cs, tt.r)

@@ -101,21 +101,49 @@ func builtinSelect(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 // Resolver picks select() branches for one configuration.
 type Resolver interface {
 	// Match reports whether the condition key (a label of a
-	// constraint_value or config_setting target) holds, and how many
-	// constraints it needs, so the most specific match wins.
-	Match(key Label) (ok bool, specificity int, err error)
+	// constraint_value or config_setting target) holds in the
+	// configuration, and the constraint values it requires, by which
+	// the most specific matching key is chosen.
+	Match(key Label) (ok bool, constraints []string, err error)
+	// Configuration names the configuration in messages.
+	Configuration() string
 }
 
-// resolveSelect returns the value of a coerced select for a configuration.
-// Buck2 takes the most specific matching condition, then DEFAULT, and
-// fails when nothing matches.
+type selectMatch struct {
+	key         string
+	constraints map[string]bool
+	value       starlark.Value
+}
+
+// refines is Buck2's ConfigSettingData::refines: a condition refines
+// another when it requires all of the other's constraints and more.
+func (m selectMatch) refines(o selectMatch) bool {
+	if len(m.constraints) <= len(o.constraints) {
+		return false
+	}
+	for c := range o.constraints {
+		if !m.constraints[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares branch values by their printed form.
+func sameValue(a, b starlark.Value) bool { return a == b || a.String() == b.String() }
+
+// resolveSelect returns the value of a coerced select for a configuration,
+// as Buck2's CoercedAttr::select does: among the matching keys the most
+// specific one wins (keys that no other refines; several of those must
+// agree on the value), the first matching key must not disagree with it
+// (an error in open-source Buck2), then DEFAULT; no match and no DEFAULT
+// is an error.
 func resolveSelect(s *Select, cur PackageID, cs *Cells, r Resolver) (starlark.Value, error) {
 	var acc starlark.Value
 	for _, p := range s.parts {
 		v := p.plain
 		if p.branches != nil {
-			var best starlark.Value
-			bestSpec, ambiguous := -1, ""
+			var matches []selectMatch
 			var def starlark.Value
 			var keys []string
 			for _, b := range p.branches {
@@ -128,29 +156,52 @@ func resolveSelect(s *Select, cur PackageID, cs *Cells, r Resolver) (starlark.Va
 				if err != nil {
 					return nil, fmt.Errorf("select key: %w", err)
 				}
-				ok, spec, err := r.Match(l)
+				ok, cons, err := r.Match(l)
 				if err != nil {
 					return nil, err
 				}
-				if !ok {
-					continue
-				}
-				switch {
-				case spec > bestSpec:
-					best, bestSpec, ambiguous = b.value, spec, ""
-				case spec == bestSpec:
-					ambiguous = b.key
+				if ok {
+					m := selectMatch{key: b.key, constraints: map[string]bool{}, value: b.value}
+					for _, c := range cons {
+						m.constraints[c] = true
+					}
+					matches = append(matches, m)
 				}
 			}
 			switch {
-			case best != nil && ambiguous != "":
-				return nil, fmt.Errorf("select: conditions matched ambiguously (%s and another condition of the same specificity)", ambiguous)
-			case best != nil:
-				v = best
+			case len(matches) > 0:
+				var best []selectMatch
+				for _, m := range matches {
+					refined := false
+					for _, b := range best {
+						if b.refines(m) {
+							refined = true
+						}
+					}
+					if refined {
+						continue
+					}
+					kept := best[:0]
+					for _, b := range best {
+						if !m.refines(b) {
+							kept = append(kept, b)
+						}
+					}
+					best = append(kept, m)
+				}
+				for _, b := range best[1:] {
+					if !sameValue(b.value, best[0].value) {
+						return nil, fmt.Errorf("both select keys `%s` and `%s` match the configuration, but neither is more specific and they have different values", best[0].key, b.key)
+					}
+				}
+				if !sameValue(matches[0].value, best[0].value) {
+					return nil, fmt.Errorf("first matching select key `%s` has different value than most specific match `%s`", matches[0].key, best[0].key)
+				}
+				v = best[0].value
 			case def != nil:
 				v = def
 			default:
-				return nil, fmt.Errorf("select: none of the %d conditions (%s) matched the configuration and there is no DEFAULT", len(keys), strings.Join(keys, ", "))
+				return nil, fmt.Errorf("none of %d conditions matched configuration `%s` and no default was set: %s", len(keys), r.Configuration(), strings.Join(keys, ", "))
 			}
 		}
 		if acc == nil {
