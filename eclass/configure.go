@@ -30,6 +30,59 @@ func configure(body []*syntax.Stmt, lang Language, env map[string]string) (confi
 			return out, fmt.Errorf("line %d: statement with redirection or operator", line)
 		}
 		switch c := st.Cmd.(type) {
+		case *syntax.BinaryCmd:
+			// use FLAG && arr+=( ... )   /   use FLAG || arr+=( ... )
+			if c.Op != syntax.AndStmt && c.Op != syntax.OrStmt {
+				return out, fmt.Errorf("line %d: %s", line, describe(c))
+			}
+			flag, err := useTest(c.X)
+			if err != nil {
+				return out, fmt.Errorf("line %d: %w", line, err)
+			}
+			if c.Op == syntax.OrStmt {
+				flag = negate(flag)
+			}
+			name, elems, err := appendOnly([]*syntax.Stmt{c.Y}, arrays, env)
+			if err != nil {
+				return out, fmt.Errorf("line %d: %w", line, err)
+			}
+			arg, err := condArg(flag, elems, nil)
+			if err != nil {
+				return out, fmt.Errorf("line %d: %w", line, err)
+			}
+			arrays[name] = append(arrays[name], arg)
+		case *syntax.IfClause:
+			// if use FLAG; then arr+=( ... ); [else arr+=( ... );] fi
+			if len(c.Cond) != 1 {
+				return out, fmt.Errorf("line %d: if statement", line)
+			}
+			flag, err := useTest(c.Cond[0])
+			if err != nil {
+				return out, fmt.Errorf("line %d: if statement: %w", line, err)
+			}
+			name, then, err := appendOnly(c.Then, arrays, env)
+			if err != nil {
+				return out, fmt.Errorf("line %d: if statement: %w", line, err)
+			}
+			var els []Arg
+			if c.Else != nil {
+				if len(c.Else.Cond) > 0 {
+					return out, fmt.Errorf("line %d: if statement with elif", line)
+				}
+				var elseName string
+				elseName, els, err = appendOnly(c.Else.Then, arrays, env)
+				if err != nil {
+					return out, fmt.Errorf("line %d: if statement: else: %w", line, err)
+				}
+				if elseName != name {
+					return out, fmt.Errorf("line %d: if statement appends to %s and %s", line, name, elseName)
+				}
+			}
+			arg, err := condArg(flag, then, els)
+			if err != nil {
+				return out, fmt.Errorf("line %d: %w", line, err)
+			}
+			arrays[name] = append(arrays[name], arg)
 		case *syntax.DeclClause:
 			if v := c.Variant.Value; v != "local" && v != "declare" {
 				return out, fmt.Errorf("line %d: %s declaration", line, v)
@@ -103,6 +156,84 @@ func configure(body []*syntax.Stmt, lang Language, env map[string]string) (confi
 		out.attr = ""
 	}
 	return out, nil
+}
+
+// useTest recognises `use FLAG` and `! use FLAG` and returns "FLAG" or
+// "!FLAG".
+func useTest(st *syntax.Stmt) (string, error) {
+	words, err := plainCall(&syntax.Stmt{Cmd: st.Cmd, Position: st.Position})
+	if err != nil || st.Background || st.Coprocess || len(st.Redirs) > 0 || len(words) != 2 || words[0] != "use" {
+		return "", fmt.Errorf("condition is not `use FLAG`")
+	}
+	if st.Negated {
+		return negate(words[1]), nil
+	}
+	return words[1], nil
+}
+
+func negate(flag string) string {
+	if rest, ok := strings.CutPrefix(flag, "!"); ok {
+		return rest
+	}
+	return "!" + flag
+}
+
+// appendOnly reads statements that only append to one array
+// (`arr+=( ... )`) and returns the array and the appended items.
+func appendOnly(stmts []*syntax.Stmt, arrays map[string][]Arg, env map[string]string) (string, []Arg, error) {
+	name := ""
+	var items []Arg
+	for _, st := range stmts {
+		call, ok := st.Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) > 0 || len(call.Assigns) != 1 || st.Negated || len(st.Redirs) > 0 {
+			return "", nil, fmt.Errorf("conditional %s is not an array append", describe(st.Cmd))
+		}
+		a := call.Assigns[0]
+		if !a.Append || a.Array == nil || a.Name == nil || a.Index != nil {
+			return "", nil, fmt.Errorf("conditional assignment is not an array append")
+		}
+		if name != "" && a.Name.Value != name {
+			return "", nil, fmt.Errorf("conditional appends to %s and %s", name, a.Name.Value)
+		}
+		name = a.Name.Value
+		for _, e := range a.Array.Elems {
+			if e.Index != nil || e.Value == nil {
+				return "", nil, fmt.Errorf("indexed array element")
+			}
+			args, err := wordArgs(e.Value, arrays, env)
+			if err != nil {
+				return "", nil, fmt.Errorf("%s: %w", name, err)
+			}
+			items = append(items, args...)
+		}
+	}
+	if name == "" {
+		return "", nil, fmt.Errorf("empty conditional")
+	}
+	return name, items, nil
+}
+
+// condArg turns the literal items of both branches into one use_if item.
+func condArg(flag string, then, els []Arg) (Arg, error) {
+	lits := func(args []Arg) ([]string, error) {
+		var out []string
+		for _, a := range args {
+			if a.Flag != "" {
+				return nil, fmt.Errorf("USE helper inside a USE condition")
+			}
+			out = append(out, a.Lit)
+		}
+		return out, nil
+	}
+	t, err := lits(then)
+	if err != nil {
+		return Arg{}, err
+	}
+	e, err := lits(els)
+	if err != nil {
+		return Arg{}, err
+	}
+	return Arg{Flag: flag, Then: t, Else: e}, nil
 }
 
 func assignArray(a *syntax.Assign, arrays map[string][]Arg, env map[string]string, line int) error {

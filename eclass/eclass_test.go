@@ -169,8 +169,37 @@ func TestAnalyzeConfigure(t *testing.T) {
 				lit("-Dopt=x"), lit("-Dextra=1"),
 			},
 		},
-		{name: "if statement", src: "src_configure() {\n\tif use foo; then econf; fi\n}", wantLang: Make, verbatim: true},
-		{name: "use && append", src: "src_configure() {\n\tlocal a=()\n\tuse foo && a+=( --foo )\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "if statement with a command", src: "src_configure() {\n\tif use foo; then econf; fi\n}", wantLang: Make, verbatim: true},
+		{
+			name: "use conditions appending", src: `src_configure() {
+	local a=( --base )
+	use foo && a+=( --foo "--x=${PN}" )
+	use bar || a+=( --no-bar )
+	! use baz && a+=( --no-baz )
+	if use qux; then
+		a+=( --qux )
+	else
+		a+=( --no-qux )
+	fi
+	if ! use zap; then
+		a+=( --no-zap )
+	fi
+	econf "${a[@]}"
+}`,
+			wantLang: Autotools, wantAttr: "configure_args",
+			wantArgs: []Arg{
+				lit("--base"),
+				{Flag: "foo", Then: []string{"--foo", "--x=foo"}},
+				{Flag: "!bar", Then: []string{"--no-bar"}},
+				{Flag: "!baz", Then: []string{"--no-baz"}},
+				{Flag: "qux", Then: []string{"--qux"}, Else: []string{"--no-qux"}},
+				{Flag: "!zap", Then: []string{"--no-zap"}},
+			},
+		},
+		{name: "helper inside a condition", src: "src_configure() {\n\tlocal a=()\n\tuse foo && a+=( $(use_enable bar) )\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "elif", src: "src_configure() {\n\tlocal a=()\n\tif use foo; then a+=( x ); elif use bar; then a+=( y ); fi\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "condition is not use", src: "src_configure() {\n\tlocal a=()\n\thas_version foo && a+=( x )\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
+		{name: "two arrays in one branch", src: "src_configure() {\n\tlocal a=() b=()\n\tif use foo; then a+=( x ); b+=( y ); fi\n\teconf \"${a[@]}\"\n}", wantLang: Make, verbatim: true},
 		{name: "global variable naming a build directory", vars: map[string]ebuild.Var{"MY_S": {Str: "/var/tmp/portage/cat/foo-1.2-r1/work/sub"}},
 			src: "src_configure() {\n\teconf --src=\"${MY_S}\"\n}", wantLang: Make, verbatim: true},
 		{name: "build-time variable", src: "src_configure() {\n\teconf --with-sysroot=\"${ESYSROOT}\"\n}", wantLang: Make, verbatim: true},
