@@ -105,6 +105,7 @@ func TestFixtures(t *testing.T) {
 			"BUCK:7: root//:dir (rule files): attribute \"srcs\": item 0: expected file, but got a directory for path `tree` in package `root//` (Buck2 needs attrs.source(allow_directory = True))",
 			"BUCK:9: root//:missing (rule files): attribute \"srcs\": item 0: source file `nope.txt` does not exist as a member of package `root//`",
 			"BUCK:11: root//:sub (rule files): attribute \"srcs\": item 0: source file `sub/c.txt` does not exist as a member of package `root//`",
+			`globs/BUCK:11: fail: glob(["*.txt"]): got ["a.txt"], want ["a.txt", "d/b.txt"] (raised at defs/rules.bzl:11)`,
 		}},
 		{"config.txt", []string{
 			"cells/wrong/BUCK:3: fail: read_config: got unset, want root-flavor (raised at defs/expect.bzl:4)",

@@ -205,34 +205,42 @@ func builtinHostInfo(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}), nil
 }
 
-// builtinGlob matches files of the package directory, not descending into
-// sub-packages, like Buck2: ** spans directories, * and ? stay in one.
+// builtinGlob matches the files of the package directory as Buck2's glob
+// does (interpreter/functions/path.rs): glob(include, *, exclude = []),
+// files only, not descending into sub-packages; ** spans directories, *
+// and ? stay in one; sorted.
 func builtinGlob(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var include, exclude *starlark.List
-	var excludeDirs starlark.Bool = true
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "include", &include, "exclude?", &exclude, "exclude_directories?", &excludeDirs); err != nil {
+	if len(args) > 1 {
+		return nil, fmt.Errorf("glob: exclude must be passed by name (glob(include, exclude = [...]))")
+	}
+	var include, exclude starlark.Value = nil, starlark.NewList(nil)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "include", &include, "exclude?", &exclude); err != nil {
 		return nil, err
 	}
 	fc := fileOf(thread)
 	if fc.pkg == nil {
 		return nil, fmt.Errorf("glob() can only be called while a BUCK file is evaluated")
 	}
-	strs := func(l *starlark.List) ([]string, error) {
+	strs := func(what string, v starlark.Value) ([]string, error) {
+		seq, ok := v.(starlark.Indexable)
+		if !ok || v.Type() != "list" && v.Type() != "tuple" {
+			return nil, fmt.Errorf("glob: %s must be a list or tuple of strings, got %s", what, v.Type())
+		}
 		var out []string
-		for i := 0; l != nil && i < l.Len(); i++ {
-			s, ok := starlark.AsString(l.Index(i))
+		for i := 0; i < seq.Len(); i++ {
+			s, ok := starlark.AsString(seq.Index(i))
 			if !ok {
-				return nil, fmt.Errorf("glob: patterns must be strings, got %s", l.Index(i).Type())
+				return nil, fmt.Errorf("glob: patterns must be strings, got %s", seq.Index(i).Type())
 			}
 			out = append(out, s)
 		}
 		return out, nil
 	}
-	inc, err := strs(include)
+	inc, err := strs("include", include)
 	if err != nil {
 		return nil, err
 	}
-	exc, err := strs(exclude)
+	exc, err := strs("exclude", exclude)
 	if err != nil {
 		return nil, err
 	}
@@ -253,9 +261,6 @@ func builtinGlob(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 				if _, err := os.Stat(filepath.Join(p, n)); err == nil {
 					return filepath.SkipDir
 				}
-			}
-			if !bool(excludeDirs) {
-				files = append(files, rel)
 			}
 			return nil
 		}
