@@ -59,7 +59,7 @@ func PrintfV(ctx context.Context, args []string) error {
 	}
 	var sb strings.Builder
 	for {
-		s, n, err := expand.Format(nil, format, rest)
+		s, n, err := expand.Format(&expand.Config{}, format, rest)
 		if err != nil {
 			fmt.Fprintf(hc.Stderr, "printf: %v\n", err)
 			return interp.ExitStatus(1)
