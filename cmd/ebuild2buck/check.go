@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime/debug"
 
 	"buckos.dev/buckos/buck/check"
@@ -20,8 +19,12 @@ func newCheckCmd() *cobra.Command {
 root .buckconfig) like Buck2 would: cells from .buckconfig, load(), rule()
 and attribute checking, label resolution, visibility, dependency cycles and
 rule analysis. It lists every cell with its targets and every error as
-FILE:LINE: message, and exits non-zero when there is any error.`,
-		Args: cobra.MaximumNArgs(1),
+FILE:LINE: message (paths relative to DIR), and exits non-zero when there is
+any error. docs/BUCK2_MODEL.md says what the model covers; docs/STARLARK.md
+the Starlark it accepts.`,
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// check allocates many short-lived Starlark values and keeps
 			// little: trading memory for fewer collections saves a third of
@@ -45,8 +48,8 @@ FILE:LINE: message, and exits non-zero when there is any error.`,
 				return err
 			}
 			if !rep.OK() {
-				fmt.Fprintf(os.Stderr, "ebuild2buck check: %d errors\n", len(rep.Errors))
-				os.Exit(1)
+				// main prints this and exits non-zero.
+				return fmt.Errorf("check: %d errors in %s", len(rep.Errors), dir)
 			}
 			return nil
 		},
