@@ -4,6 +4,8 @@ package gen
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -315,7 +317,7 @@ func (g *generator) sources(r ebuild.Ref, nodes []*depspec.Node, fetchRestricted
 		if mirrorRestricted && u.Restrict != "mirror+" {
 			d.restrict["mirror"] = true
 		}
-		item := ":" + u.Filename
+		item := ":" + distTarget(u.Filename)
 		if !slices.ContainsFunc(out, func(x build.Expr) bool { s, ok := x.(*build.StringExpr); return ok && s.Value == item }) {
 			out = append(out, str(item))
 		}
@@ -326,7 +328,10 @@ func (g *generator) sources(r ebuild.Ref, nodes []*depspec.Node, fetchRestricted
 func (g *generator) downloadSource(name string) build.Expr {
 	d := g.dists[name]
 	a := attrs{}
-	a.str("name", name)
+	a.str("name", distTarget(name))
+	if distTarget(name) != name {
+		a.str("filename", name)
+	}
 	a.list("src_uri", strs(d.uris))
 	dist, ok := g.in.Manifest[name]
 	if !ok {
@@ -358,6 +363,26 @@ func needsFilesDir(phases map[string]string) bool {
 		}
 	}
 	return false
+}
+
+// distTarget names the download_source target of a distfile: the file
+// name itself when Buck2 accepts it as a target name, else the name with
+// every other byte replaced by '_' and 8 hex digits of its SHA-256 appended
+// (so two such names never collide); filename = then keeps the real name.
+func distTarget(filename string) string {
+	ok := true
+	b := []byte(filename)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(",.=-~@!+$_", c) >= 0) {
+			b[i] = '_'
+			ok = false
+		}
+	}
+	if ok {
+		return filename
+	}
+	sum := sha256.Sum256([]byte(filename))
+	return string(b) + "-" + hex.EncodeToString(sum[:4])
 }
 
 // slotAliases names each slot after the version its label builds: chosen

@@ -285,3 +285,25 @@ func TestUTF8Strings(t *testing.T) {
 		}
 	}
 }
+
+func TestDistTarget(t *testing.T) {
+	for in, want := range map[string]string{
+		"zlib-1.3.1.tar.xz":                       "zlib-1.3.1.tar.xz",
+		"a,b=c~d@e!f+g$h_i":                       "a,b=c~d@e!f+g$h_i",
+		"github.com%2Fkr%2Fpty%2F@v%2Fv1.1.1.mod": "github.com_2Fkr_2Fpty_2F@v_2Fv1.1.1.mod-",
+	} {
+		got := distTarget(in)
+		if strings.HasSuffix(want, "-") {
+			if !strings.HasPrefix(got, want) || len(got) != len(want)+8 {
+				t.Errorf("distTarget(%q) = %q, want %q + 8 hex digits", in, got, want)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("distTarget(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if distTarget("a%b") == distTarget("a:b") {
+		t.Errorf("distinct names share a target")
+	}
+}
