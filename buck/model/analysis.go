@@ -37,12 +37,10 @@ func (in *Interp) ConfiguredRefs(t *Target, r Resolver) ([]Ref, error) {
 	var refs []Ref
 	names := sortedKeys(t.Attrs)
 	for _, name := range names {
-		a := t.Rule.attrs[name]
 		v, err := resolveSelects(t.Attrs[name], t.Label.Pkg(), in.cells, r)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: %w", name, err)
 		}
-		_ = a
 		walkRefs(v, func(d *depRef) {
 			if d.kind != RefLabel {
 				refs = append(refs, Ref{Attr: name, Kind: d.kind, Label: d.label})
@@ -427,8 +425,7 @@ func (a *analysis) declare(name string, dir bool) (*Artifact, error) {
 	if name == "" || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
 		return nil, fmt.Errorf("output name %q must be a relative path", name)
 	}
-	if prev, ok := a.byPath[clean]; ok {
-		_ = prev
+	if _, ok := a.byPath[clean]; ok {
 		return nil, fmt.Errorf("output %q is declared twice", clean)
 	}
 	art := &Artifact{owner: a.target.Label, path: clean, dir: dir, decl: &declaration{analysis: a}}

@@ -126,7 +126,7 @@ func newAttrsModule() *starlarkstruct.Module {
 					rest = append(rest, kv)
 				}
 			}
-			return a, a.unpackCommon(b.Name(), args, rest, 0)
+			return a, a.unpackCommon(b.Name(), args, rest)
 		})
 	}
 	for name, k := range map[string]attrKind{"dep": kDep, "exec_dep": kExecDep, "toolchain_dep": kToolchainDep} {
@@ -157,7 +157,7 @@ func newAttrsModule() *starlarkstruct.Module {
 				}
 				a.providers = append(a.providers, p)
 			}
-			return a, a.unpackCommon(b.Name(), args, rest, 0)
+			return a, a.unpackCommon(b.Name(), args, rest)
 		})
 	}
 	m.Members["list"] = containerAttr("attrs.list", kList, 1)
@@ -184,7 +184,7 @@ func newAttrsModule() *starlarkstruct.Module {
 			}
 			a.enum = append(a.enum, s)
 		}
-		return a, a.unpackCommon(b.Name(), nil, kwargs, 0)
+		return a, a.unpackCommon(b.Name(), nil, kwargs)
 	})
 	for _, name := range []string{"query", "configuration_label", "split_transition_dep", "transition_dep",
 		"configured_dep", "plugin_dep", "versioned", "regex", "set", "named_set", "visibility", "within_view"} {
@@ -216,7 +216,7 @@ func containerAttr(name string, k attrKind, n int) *starlark.Builtin {
 			}
 			rest = append(rest, kv)
 		}
-		if err := a.unpackCommon(name, nil, rest, 0); err != nil {
+		if err := a.unpackCommon(name, nil, rest); err != nil {
 			return nil, err
 		}
 		if k == kOption && a.def == nil {
@@ -226,7 +226,7 @@ func containerAttr(name string, k attrKind, n int) *starlark.Builtin {
 	})
 }
 
-func (a *Attr) unpackCommon(name string, args starlark.Tuple, kwargs []starlark.Tuple, _ int) error {
+func (a *Attr) unpackCommon(name string, args starlark.Tuple, kwargs []starlark.Tuple) error {
 	var def starlark.Value
 	var doc string
 	if err := starlark.UnpackArgs(name, args, kwargs, "default?", &def, "doc?", &doc); err != nil {

@@ -157,7 +157,6 @@ func genruleImpl(a *analysis) ([]*ProviderInstance, error) {
 	}
 	di := defaultInfo()
 	subs := starlark.NewDict(0)
-	var all []*Artifact
 	for _, kv := range outs.(*starlark.Dict).Items() {
 		var arts []starlark.Value
 		l := kv[1].(*starlark.List)
@@ -168,13 +167,11 @@ func genruleImpl(a *analysis) ([]*ProviderInstance, error) {
 			}
 			art.decl.bound, art.decl.boundBy = true, "genrule"
 			arts = append(arts, art)
-			all = append(all, art)
 		}
 		_ = subs.SetKey(kv[0], starlark.NewList([]starlark.Value{defaultInfo(artifactsOf(starlark.NewList(arts))...)}))
 	}
 	di.fields["default_outputs"] = starlark.NewList(nil)
 	di.fields["sub_targets"] = subs
-	_ = all
 	return []*ProviderInstance{di}, nil
 }
 
