@@ -348,3 +348,84 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// cacheTree reads the md5-cache of corpus trees into Metadata (Raw only: no
+// function sources or variables), for generation at scale without the
+// evaluator. valid, when set, names the entries to use.
+func cacheTree(t *testing.T, dirs ...string) map[string][]*ebuild.Metadata {
+	t.Helper()
+	pkgs := map[string][]*ebuild.Metadata{}
+	for _, dir := range dirs {
+		r, err := repo.Open(dir, repo.OpenOptions{NoMasters: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, _ := r.Ebuilds()
+		for _, ref := range refs {
+			e, err := mdcache.ReadFile(filepath.Join(dir, "metadata", "md5-cache", ref.Category, ref.PF()))
+			if err != nil {
+				continue // no cache entry (the corpus README lists why)
+			}
+			m := &ebuild.Metadata{Ref: ref, Raw: map[string]string{}}
+			for k, v := range e.Keys {
+				m.Raw[k] = v
+			}
+			key := ref.Category + "/" + ref.PN
+			if ps := pkgs[key]; len(ps) > 0 && ps[0].Ref.Repo != ref.Repo {
+				pkgs[key] = nil // the overlay's package replaces the master's
+			}
+			pkgs[key] = append(pkgs[key], m)
+		}
+	}
+	return pkgs
+}
+
+// Every package of the guru overlay (over gentoo) and of chromiumos (EAPI
+// 0-7) generates from its md5-cache metadata: nothing fails, every ebuild
+// is translated, and the output parses.
+func TestCorpusCachesGenerate(t *testing.T) {
+	shared := sharedDir(t)
+	for _, set := range [][]string{
+		{filepath.Join(shared, "corpus", "gentoo"), filepath.Join(shared, "corpus", "guru")},
+		{filepath.Join(shared, "corpus", "chromiumos")},
+	} {
+		pkgs := cacheTree(t, set...)
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range pkgs {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		layout, err := cells.NewLayout(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ipkgs []resolve.Package
+		for _, k := range keys {
+			ipkgs = append(ipkgs, IndexPackage(pkgs[k], nil))
+		}
+		ix, err := resolve.NewIndex(layout, ipkgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for _, k := range keys {
+			f, rep, err := Package(Input{Repo: "corpus", Versions: pkgs[k], Index: ix})
+			if err != nil {
+				t.Errorf("%s: %v", k, err)
+				failed++
+				continue
+			}
+			for _, p := range rep.Problems {
+				if strings.Contains(p, "left out") {
+					t.Errorf("%s", p)
+				}
+			}
+			if _, err := build.ParseBuild(f.Path, Print(f)); err != nil {
+				t.Errorf("%s: output does not parse: %v", k, err)
+			}
+		}
+		t.Logf("%s: %d packages, %d failed", filepath.Base(set[len(set)-1]), len(keys), failed)
+	}
+}
