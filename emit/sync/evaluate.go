@@ -22,10 +22,16 @@ func NewSourceEvaluator(srcs []Source) Evaluator {
 	return ev
 }
 
-func (ev sourceEvaluator) Evaluate(ctx context.Context, r *repo.Repo, ref ebuild.Ref) (*ebuild.Metadata, error) {
+func (ev sourceEvaluator) Evaluate(ctx context.Context, r *repo.Repo, ref ebuild.Ref) (md *ebuild.Metadata, err error) {
 	e, ok := ev[r]
 	if !ok {
 		return nil, fmt.Errorf("%s: repository %s is not part of this sync", ref.Path, r.Name)
 	}
+	// One ebuild that crashes the interpreter must not stop the sync.
+	defer func() {
+		if p := recover(); p != nil {
+			md, err = nil, fmt.Errorf("%s: evaluator panic: %v", ref.Path, p)
+		}
+	}()
 	return e.Evaluate(ctx, ref)
 }

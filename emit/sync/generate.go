@@ -106,14 +106,19 @@ func (r *run) generate(ctx context.Context) error {
 		files []srcFile
 		fixup []byte
 	}
-	var jobs []*job
-	for _, cp := range r.order {
+	// Deciding what to regenerate reads files/ and stats the outputs: do it
+	// in parallel too (it is most of a no-op sync).
+	jobOf := make([]*job, len(r.order))
+	entries := make([]*indexPackage, len(r.order))
+	check, _ := errgroup.WithContext(ctx)
+	check.SetLimit(r.opts.Jobs)
+	for i, cp := range r.order {
 		ps := r.pkgs[cp]
 		entry := &indexPackage{Repo: ps.src.Repo.Name, Place: ps.pkg.Place.Base(), Ebuilds: map[string]*indexEbuild{}}
 		for _, e := range ps.ebuilds {
 			entry.Ebuilds[e.ref.PF()] = e.entry
 		}
-		r.next.Packages[cp] = entry
+		entries[i] = entry
 		old := r.prev.Packages[cp]
 		if r.only != nil && !r.only[cp] {
 			if old != nil {
@@ -121,20 +126,33 @@ func (r *run) generate(ctx context.Context) error {
 			}
 			continue
 		}
-		files, err := readFilesDir(filepath.Join(ps.pkg.SrcDir, "files"))
-		if err != nil {
-			return err
+		check.Go(func() error {
+			files, err := readFilesDir(filepath.Join(ps.pkg.SrcDir, "files"))
+			if err != nil {
+				return err
+			}
+			fixup, err := os.ReadFile(filepath.Join(r.opts.Workspace, filepath.FromSlash(ps.pkg.Place.Path()), merge.FixupsFile))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("read fixups of %s: %w", cp, err)
+			}
+			entry.Key = r.inputKey(ps, global, lines, files, fixup)
+			if old != nil && old.Key == entry.Key && old.Place == entry.Place && r.intact(old.Files) {
+				entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
+				return nil
+			}
+			jobOf[i] = &job{ps: ps, entry: entry, files: files, fixup: fixup}
+			return nil
+		})
+	}
+	if err := check.Wait(); err != nil {
+		return err
+	}
+	var jobs []*job
+	for i, cp := range r.order {
+		r.next.Packages[cp] = entries[i]
+		if jobOf[i] != nil {
+			jobs = append(jobs, jobOf[i])
 		}
-		fixup, err := os.ReadFile(filepath.Join(r.opts.Workspace, filepath.FromSlash(ps.pkg.Place.Path()), merge.FixupsFile))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("read fixups of %s: %w", cp, err)
-		}
-		entry.Key = r.inputKey(ps, global, lines, files, fixup)
-		if old != nil && old.Key == entry.Key && old.Place == entry.Place && r.intact(old.Files) {
-			entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
-			continue
-		}
-		jobs = append(jobs, &job{ps: ps, entry: entry, files: files, fixup: fixup})
 	}
 	r.stats.Generated = len(jobs)
 	r.prog.start("generate", len(jobs))
