@@ -21,6 +21,9 @@ type Cell struct {
 	// "" for a cell whose files are in the workspace.
 	External string
 	Config   *Config
+	// aliases are the [cell_aliases] of the cell's own configuration,
+	// seen only from inside the cell (on top of the root's).
+	aliases map[string]string
 }
 
 // Cells is the cell table of a workspace, read from the root .buckconfig.
@@ -98,6 +101,20 @@ func LoadCells(root string) (*Cells, error) {
 				return nil, err
 			}
 		}
+		if c.Path == "." {
+			continue
+		}
+		for _, alias := range c.Config.Keys("cell_aliases") {
+			target, _ := c.Config.Get("cell_aliases", alias)
+			dest, ok := cs.Lookup(target)
+			if !ok {
+				return nil, fmt.Errorf("%s/.buckconfig: [cell_aliases] %s = %s: no such cell", c.Path, alias, target)
+			}
+			if c.aliases == nil {
+				c.aliases = map[string]string{}
+			}
+			c.aliases[alias] = dest.Name
+		}
 	}
 	return cs, nil
 }
@@ -132,7 +149,19 @@ func readCellConfig(root, cellPath string) (*Config, error) {
 	return cfg, nil
 }
 
-// Lookup finds a cell by name or alias.
+// LookupFrom finds a cell by name or alias as written in a file of the
+// cell from: Buck2 resolves the cell's own [cell_aliases] on top of the
+// root cell's (buck2_core cells.rs new_for_non_root_cell).
+func (cs *Cells) LookupFrom(from, name string) (*Cell, bool) {
+	if c, ok := cs.cells[from]; ok {
+		if t, ok := c.aliases[name]; ok {
+			name = t
+		}
+	}
+	return cs.Lookup(name)
+}
+
+// Lookup finds a cell by name or alias of the root cell.
 func (cs *Cells) Lookup(name string) (*Cell, bool) {
 	if t, ok := cs.aliases[name]; ok {
 		name = t

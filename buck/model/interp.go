@@ -113,7 +113,7 @@ func (in *Interp) loadTarget(fc *fileCtx, s string) (cell *Cell, rel string, err
 		name := strings.TrimPrefix(s[:i], "@")
 		cell = fc.cell
 		if name != "" {
-			c, ok := in.cells.Lookup(name)
+			c, ok := in.cells.LookupFrom(fc.cell.Name, name)
 			if !ok {
 				return nil, "", fmt.Errorf("unknown cell %q (not in [cells] or [cell_aliases] of .buckconfig)", name)
 			}

@@ -48,7 +48,7 @@ func splitCell(s, cur string, cs *Cells) (cell, rest string, err error) {
 	if name == "" {
 		return cur, rest, nil
 	}
-	c, ok := cs.Lookup(name)
+	c, ok := cs.LookupFrom(cur, name)
 	if !ok {
 		return "", "", fmt.Errorf("label %q: unknown cell %q (not in [cells] or [cell_aliases] of .buckconfig)", s, name)
 	}

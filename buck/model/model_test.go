@@ -64,7 +64,7 @@ func testCells(t *testing.T) *Cells {
 	dir := writeFiles(t, map[string]string{
 		".buckconfig": "[cells]\nroot = .\ncore = packages/linux/core\nprelude = prelude\n" +
 			"[repositories]\nlegacy = old\n[cell_aliases]\nbuckos = root\n[external_cells]\nprelude = bundled\n[x]\ny = root\n",
-		"packages/linux/core/.buckconfig": "[x]\ny = core\n",
+		"packages/linux/core/.buckconfig": "[x]\ny = core\n[cell_aliases]\nr = root\n",
 	})
 	cs, err := LoadCells(dir)
 	if err != nil {
@@ -87,6 +87,16 @@ func TestLoadCells(t *testing.T) {
 	}
 	if c, ok := cs.Lookup("buckos"); !ok || c.Name != "root" {
 		t.Errorf("alias buckos = %v, %v", c, ok)
+	}
+	// A cell's own alias is seen from inside it only; root aliases everywhere.
+	if c, ok := cs.LookupFrom("core", "r"); !ok || c.Name != "root" {
+		t.Errorf("alias r from core = %v, %v", c, ok)
+	}
+	if c, ok := cs.LookupFrom("core", "buckos"); !ok || c.Name != "root" {
+		t.Errorf("alias buckos from core = %v, %v", c, ok)
+	}
+	if _, ok := cs.LookupFrom("root", "r"); ok {
+		t.Errorf("alias r resolved from root")
 	}
 	owners := []struct{ rel, cell, pkg string }{
 		{".", "root", ""},
