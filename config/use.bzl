@@ -1,7 +1,7 @@
 """Global USE flags: the BuckOS equivalent of USE= in /etc/portage/make.conf.
 
 Order of application (later wins), for every package:
-  1. IUSE defaults of the package ("+flag")
+  1. IUSE defaults of the package ("+flag"), then the profile's USE (config/profile.bzl)
   2. USE below
   3. [buckos] use = ... in .buckconfig (or --config buckos.use="...")
   4. PACKAGE_USE in config/package_use.bzl for that package
@@ -10,6 +10,4 @@ Order of application (later wins), for every package:
 in IUSE are ignored for it, as Portage does.
 """
 
-# abi_x86_64: what the amd64 profile sets (ABI_X86="64"), so multilib eclasses build
-# the native ABI without a fallback warning.
-USE = ["abi_x86_64"]
+USE = []

@@ -102,8 +102,13 @@ func (h *host) predeclared() starlark.StringDict {
 		"cmd_args":       inert("cmd_args"),
 		"DefaultInfo":    inert("DefaultInfo"),
 		"RunInfo":        inert("RunInfo"),
-		"select":         inert("select"),
-		"native":         native,
+		"select": starlark.NewBuiltin("select", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("select takes one dict")
+			}
+			return starlarkstruct.FromStringDict(starlark.String("select"), starlark.StringDict{"select": args[0]}), nil
+		}),
+		"native": native,
 		"read_config": starlark.NewBuiltin("read_config", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var section, key string
 			var def starlark.Value = starlark.None
@@ -214,6 +219,13 @@ func toGo(v starlark.Value) any {
 		out := []any{}
 		for _, e := range x {
 			out = append(out, toGo(e))
+		}
+		return out
+	case *starlarkstruct.Struct:
+		out := map[string]any{}
+		for _, name := range x.AttrNames() {
+			f, _ := x.Attr(name)
+			out[name] = toGo(f)
 		}
 		return out
 	case *starlark.Dict:
@@ -506,10 +518,14 @@ cmake_package(
 			"kind": "rule", "filename": "curl-8.5.0.tar.xz", "distdir": "/var/cache/distfiles", "sha512": strings.Repeat("1", 128),
 		},
 		"curl-8.5.0": {
-			"kind":           "rule",
-			"use":            []any{"ssl"}, // http2 off by package.use
-			"depend":         []any{"dev-libs//openssl:openssl-3.3.0"},
-			"bdepend":        []any{"core//zlib:zlib"},
+			"kind":   "rule",
+			"use":    []any{"ssl"}, // http2 off by package.use
+			"depend": []any{"dev-libs//openssl:openssl-3.3.0"},
+			"bdepend": map[string]any{"select": map[string]any{
+				"root//platforms:toolchain-bootstrap": []any{"core//zlib:zlib"},
+				"root//platforms:toolchain-host":      []any{"core//zlib:zlib"},
+				"DEFAULT":                             []any{},
+			}},
 			"use_reqs":       []any{[]any{"dev-libs//openssl:openssl-3.3.0", []any{"-bindist"}}},
 			"blockers":       []any{"dev-libs/openssl"},
 			"configure_args": []any{"--with-ssl"},
@@ -553,7 +569,7 @@ func TestPackageMacroErrors(t *testing.T) {
 		{"REQUIRED_USE", `autotools_package(name = "a", package = "x/a", version = "1", iuse = ["+a", "+b"], required_use = "^^ ( a b )")`, "exactly-one-of ( a b )"},
 		{"checksum length", `download_source(name = "a.tar.gz", src_uri = "https://x/a.tar.gz", sha256 = "abc")`, "malformed sha256 checksum: 3 characters"},
 		{"no checksum", `download_source(name = "a.tar.gz", src_uri = "https://x/a.tar.gz")`, "give at least one checksum"},
-		{"version_dep no match", `autotools_package(name = "a", version = "1", depend = [version_dep("dev-libs//openssl", ">=9")])`, "no non-masked version matches"},
+		{"version_dep_label no match", `version_dep_label("dev-libs//openssl", ">=9")`, "no non-masked version matches"},
 		{"meta with sources", `meta_package(name = "a", version = "1", srcs = ["x"])`, "meta_package builds nothing, but srcs given"},
 	}
 	for _, tc := range tests {
@@ -561,7 +577,7 @@ func TestPackageMacroErrors(t *testing.T) {
 			h := newHost(t)
 			h.overrides["packages/registry_data.bzl"] = testRegistry
 			msg := evalErr(t, h, `load("@root//defs:package_defs.bzl", "autotools_package", "download_source", "meta_package")
-load("@root//defs:versions.bzl", "version_dep")
+load("@root//defs:versions.bzl", "version_dep_label")
 `+tc.code)
 			if !strings.Contains(msg, tc.want) {
 				t.Errorf("error lacks %q:\n%s", tc.want, msg)
@@ -575,12 +591,12 @@ func TestVersionsAndRegistry(t *testing.T) {
 	h.overrides["packages/registry_data.bzl"] = testRegistry
 	g := mustEval(t, h, `
 load("@root//defs:registry.bzl", "get_default_version", "get_stable_versions")
-load("@root//defs:versions.bzl", "multi_version_package", "version_dep")
+load("@root//defs:versions.bzl", "multi_version_package", "version_dep_label")
 deps = [
-    version_dep("dev-libs//openssl", ">=3.0"),
-    version_dep("dev-libs//openssl", ">=1.0", slot = "1.1"),
-    version_dep("dev-libs//openssl", "~>3.2"),
-    version_dep("network//unknown", ">=1"),
+    version_dep_label("dev-libs//openssl", ">=3.0"),
+    version_dep_label("dev-libs//openssl", ">=1.0", slot = "1.1"),
+    version_dep_label("dev-libs//openssl", "~>3.2"),
+    version_dep_label("network//unknown", ">=1"),
 ]
 default = get_default_version("dev-libs/openssl")
 stable = get_stable_versions("dev-libs//openssl")
@@ -620,5 +636,39 @@ multi_version_package(
 	sort.Strings(built)
 	if diff := cmp.Diff([]string{"openssl-1.0.2u", "openssl-1.1.1w", "openssl-3.2.0", "openssl-3.3.0"}, built); diff != "" {
 		t.Errorf("version targets (-want +got):\n%s", diff)
+	}
+}
+
+// TestVersionDepDeferred: a version_dep nothing matches fails only the package that
+// selects it (an errors attribute the rule fails on at analysis), never loading, and one
+// inside a disabled use_if is never looked at.
+func TestVersionDepDeferred(t *testing.T) {
+	h := newHost(t)
+	h.overrides["packages/registry_data.bzl"] = testRegistry
+	mustEval(t, h, `
+load("@root//defs:package_defs.bzl", "meta_package")
+load("@root//defs:use_flags.bzl", "use_if", "use_req")
+load("@root//defs:versions.bzl", "version_dep")
+meta_package(name = "selected", package = "virtual/a", version = "1", iuse = ["x"],
+    rdepend = [use_req(version_dep("dev-libs//openssl", ">=9"), ["ssl"]), version_dep("core//zlib", ">=1.3")])
+meta_package(name = "unselected", package = "virtual/b", version = "1", iuse = ["x"],
+    rdepend = [use_if("x", [version_dep("dev-libs//openssl", ">=9")])])
+meta_package(name = "implicit", package = "virtual/c", version = "1",
+    rdepend = [use_if("kernel_linux", ["core//zlib:zlib"]), use_if("elibc_musl", ["core//musl:musl"]), use_if("!prefix-guest", ["core//libc:libc"])])
+`)
+	got := h.callsByName("errors", "rdepend", "use_implicit")
+	sel := got["selected"]
+	errs, _ := sel["errors"].([]any)
+	if len(errs) != 1 || !strings.Contains(errs[0].(string), `version_dep("dev-libs//openssl", ">=9"): no non-masked version matches`) {
+		t.Errorf("selected: errors = %v", sel["errors"])
+	}
+	if diff := cmp.Diff([]any{"core//zlib:zlib-1.3.1"}, sel["rdepend"]); diff != "" {
+		t.Errorf("selected rdepend (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]any{"kind": "rule", "errors": []any{}, "rdepend": []any{}, "use_implicit": []any{"abi_x86_64", "amd64", "elibc_glibc", "kernel_linux"}}, got["unselected"]); diff != "" {
+		t.Errorf("unselected (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]any{"core//zlib:zlib", "core//libc:libc"}, got["implicit"]["rdepend"]); diff != "" {
+		t.Errorf("implicit IUSE conditionals (-want +got):\n%s", diff)
 	}
 }

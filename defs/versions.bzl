@@ -1,8 +1,9 @@
 """Multiple versions, slots and version constraints. See docs/USE_AND_DEPS.md."""
 
+load("@root//defs/private:deps.bzl", "version_dep_item")
 load("@root//defs/private:package_macro.bzl", "package_target")
-load("@root//defs/private:registry.bzl", "find_entry", "package_key", "target_name", "versions_newest_first")
-load("@root//defs/private:version.bzl", "sort_versions", "version_compare", "version_matches")
+load("@root//defs/private:registry.bzl", "resolve_version_dep")
+load("@root//defs/private:version.bzl", "sort_versions", "version_compare")
 
 _STATUSES = ["stable", "testing", "deprecated", "masked"]
 
@@ -10,40 +11,27 @@ def compare_versions(a, b):
     """-1, 0 or 1 by PMS version rules."""
     return version_compare(a, b)
 
-def _default_alias(key):
-    pkgdir = key.split("//")[-1]
-    return "{}:{}".format(key, pkgdir.split("/")[-1])
-
 def version_dep(package, constraint, slot = None):
-    """A label for the newest non-masked registry version of package matching constraint.
+    """A dependency on the newest non-masked registry version of package matching constraint.
 
     package is "CELL//PKGDIR"; constraint is space-separated clauses: "1.2.3" (exact),
     ">=", ">", "<=", "<", "~>" (pessimistic), "1.2.*", "=1.2*" (PMS prefix), "~1.2"
-    (any revision). slot narrows to one slot. A package the registry does not know (before
-    the first sync, or a hand-written one) resolves to its default target, unchecked.
+    (any revision). slot narrows to one slot.
+
+    The result is a dependency item, resolved when a package macro selects it (so one
+    inside a disabled use_if is never looked at). If nothing matches, only the package
+    that selected it fails, at analysis, with the list of versions. A package the
+    registry does not know (before the first sync, or hand-written) resolves to its
+    default target, unchecked. version_dep_label() resolves at once.
     """
-    key, entry = find_entry(package)
-    if entry == None:
-        key = package_key(package) or package
-        return _default_alias(key)
-    versions = entry.get("versions", {})
-    matching = []
-    for v in versions_newest_first(entry):
-        info = versions[v]
-        if info.get("status") == "masked" or info.get("masked", False):
-            continue
-        if slot != None and info.get("slot", "0") != slot:
-            continue
-        if version_matches(constraint, v):
-            matching.append(v)
-    if not matching:
-        fail("version_dep({}, {}{}): no non-masked version matches; the registry has {}".format(
-            repr(package),
-            repr(constraint),
-            ", slot = " + repr(slot) if slot != None else "",
-            ", ".join(["{} (slot {}, {})".format(v, versions[v].get("slot", "0"), versions[v].get("status", "?")) for v in versions_newest_first(entry)]),
-        ))
-    return target_name(key, entry, matching[0])
+    return version_dep_item(package, constraint, slot)
+
+def version_dep_label(package, constraint, slot = None):
+    """The label version_dep would select, now; fails if nothing matches."""
+    label, err = resolve_version_dep(package, constraint, slot)
+    if err != None:
+        fail(err)
+    return label
 
 def _status(info):
     if info.get("masked", False):

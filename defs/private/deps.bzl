@@ -5,7 +5,7 @@ time against the package's effective USE, so the rule only ever sees plain label
 (label, [USE requirements]) pairs and blocker package names.
 """
 
-load("@root//defs/private:registry.bzl", "label_exists")
+load("@root//defs/private:registry.bzl", "label_exists", "resolve_version_dep")
 
 def use_if(flag, items, else_items = []):
     """Gentoo `flag? ( items )` / `!flag? ( items )`, with optional else items."""
@@ -33,6 +33,14 @@ def slot_op(label, op = "="):
     if op not in ["=", "*"] and not op.endswith("="):
         fail("slot_op({}): operator must be '=', '*' or 'SLOT=', got {}".format(repr(label), repr(op)))
     return struct(buckos_kind = "slot_op", label = label, op = op)
+
+def version_dep_item(package, constraint, slot = None):
+    """A version constraint on a package, resolved against the registry when selected."""
+    if type(package) != "string" or "//" not in package:
+        fail("version_dep: package must be \"CELL//PKGDIR\", got {}".format(repr(package)))
+    if type(constraint) != "string" or constraint.strip() == "":
+        fail("version_dep({}): the constraint must be a non-empty string".format(repr(package)))
+    return struct(buckos_kind = "version_dep", package = package, constraint = constraint, slot = slot)
 
 def _as_list(items):
     if type(items) == "list" or type(items) == "tuple":
@@ -77,12 +85,15 @@ def resolve_values(items, use, iuse_flags, what):
     return out
 
 def _label_of(item, what):
-    # use_req and blocker may wrap a slot_op; slot_op wraps a label.
+    """The label inside use_req/blocker/slot_op/version_dep: (label, None) or (None, error)."""
     for _ in range(4):
-        if kind_of(item) == "slot_op":
+        k = kind_of(item)
+        if k == "slot_op":
             item = item.label
-        elif type(item) == "string":
-            return item
+        elif k == "version_dep":
+            return resolve_version_dep(item.package, item.constraint, item.slot)
+        elif k == "string":
+            return (item, None)
         else:
             break
     fail("{}: expected a label, got {}".format(what, repr(item)))
@@ -107,6 +118,8 @@ def _labels_in(item):
             stack.extend(x.alternatives)
         elif k == "use_req" or k == "slot_op":
             stack.append(x.label)
+        elif k == "version_dep":
+            out.append(x.package + ":" + x.package.split("/")[-1])
     return out
 
 def resolve_use_requirement(req, use, iuse_flags, what):
@@ -139,7 +152,8 @@ def resolve_deps(items, use, iuse_flags, what):
     """Resolves a dependency list.
 
     Returns struct(labels, use_reqs = [(label, [reqs])], blockers = [(label, strong)],
-    slot_ops = [(label, op)], alternatives = [[labels of each || group]]).
+    slot_ops = [(label, op)], alternatives = [[labels of each || group]], errors = [messages
+    for selected items that cannot be resolved, e.g. a version_dep nothing matches]).
     """
     labels = []
     seen = {}
@@ -147,6 +161,7 @@ def resolve_deps(items, use, iuse_flags, what):
     blockers = []
     slot_ops = []
     alternatives = []
+    errors = []
     stack = list(reversed(items))
     for _ in range(1000000):
         if not stack:
@@ -176,13 +191,30 @@ def resolve_deps(items, use, iuse_flags, what):
             alternatives.append([_labels_in(a) for a in item.alternatives])
             stack.append(chosen)
         elif k == "blocker":
-            blockers.append((_label_of(item.label, what), item.strong))
+            label, err = _label_of(item.label, what)
+            if err != None:
+                errors.append(what + ": " + err)
+            else:
+                blockers.append((label, item.strong))
+        elif k == "version_dep":
+            label, err = _label_of(item, what)
+            if err != None:
+                # Only this target fails (at analysis), and only because it is selected.
+                errors.append(what + ": " + err)
+            else:
+                stack.append(label)
         elif k == "slot_op":
-            label = _label_of(item.label, what)
-            slot_ops.append((label, item.op))
-            stack.append(label)
+            label, err = _label_of(item.label, what)
+            if err != None:
+                errors.append(what + ": " + err)
+            else:
+                slot_ops.append((label, item.op))
+                stack.append(label)
         elif k == "use_req":
-            label = _label_of(item.label, what)
+            label, err = _label_of(item.label, what)
+            if err != None:
+                errors.append(what + ": " + err)
+                continue
             reqs = []
             for r in item.flags:
                 resolved = resolve_use_requirement(r, use, iuse_flags, what)
@@ -190,9 +222,9 @@ def resolve_deps(items, use, iuse_flags, what):
                     reqs.append(resolved)
             if reqs:
                 use_reqs.append((label, reqs))
-            stack.append(item.label)
+            stack.append(label)
         elif item == None:
             continue
         else:
             fail("{}: unsupported dependency item {}".format(what, repr(item)))
-    return struct(labels = labels, use_reqs = use_reqs, blockers = blockers, slot_ops = slot_ops, alternatives = alternatives)
+    return struct(labels = labels, use_reqs = use_reqs, blockers = blockers, slot_ops = slot_ops, alternatives = alternatives, errors = errors)

@@ -9,7 +9,7 @@ load("@root//defs/private:deps.bzl", "kind_of", "resolve_deps", "resolve_values"
 load("@root//defs/private:depspec.bzl", "check_required_use", "flatten_conditionals")
 load("@root//defs/private:eapi_table.bzl", "check_eapi")
 load("@root//defs/private:registry.bzl", "find_entry", "package_key")
-load("@root//defs/private:use.bzl", "effective_use", "parse_iuse")
+load("@root//defs/private:use.bzl", "use_state")
 load("@root//defs:licenses.bzl", "check_license")
 load("@root//defs/rules:autotools.bzl", "autotools_package_rule")
 load("@root//defs/rules:cargo.bzl", "cargo_package_rule")
@@ -167,6 +167,24 @@ def _license_names(license, use, iuse_flags, what):
         names[tok] = True
     return sorted(names.keys())
 
+def _target_only(values):
+    """values on target platforms, [] on the execution platform.
+
+    A package configured for the execution platform (a BDEPEND tool) is built with the
+    host toolchain, and its own BDEPEND is satisfied by the host, as Portage satisfies
+    BDEPEND of BDEPEND from the installed system. This is what breaks Gentoo's
+    build-time cycles (go needs go; perl, libxcrypt and libcrypt; glibc and gcc).
+    Target platforms carry a root//platforms:toolchain constraint; the execution
+    platform (prelude//platforms:default) does not.
+    """
+    if not values:
+        return []
+    return select({
+        "root//platforms:toolchain-bootstrap": values,
+        "root//platforms:toolchain-host": values,
+        "DEFAULT": [],
+    })
+
 def _blocked_package(label):
     """The CATEGORY/PN pattern a blocker label stands for."""
     if "//" not in label and label.count("/") == 1:
@@ -275,8 +293,12 @@ def package_target(
             iuse_tokens[present[f]] = "+" + f
         else:
             iuse_tokens.append("+" + f)
-    flags = parse_iuse(iuse_tokens).flags
-    eff = effective_use(package, iuse_tokens, use)
+    state = use_state(package, iuse_tokens, use)
+
+    # Conditionals see the package's USE plus the profile's implicit flags (amd64,
+    # elibc_glibc, kernel_linux, prefix, ...), as in Portage.
+    eff = state.all_on
+    flags = state.all_flags
     check_required_use(what, required_use, eff, flags)
     accept = [t for t in read_config("buckos", "accept_license", "").split(" ") if t != ""]
     if accept and license:
@@ -290,7 +312,9 @@ def package_target(
     pdep_res = resolve_deps(_list(pdepend), eff, flags, what + ": pdepend")
     idep_res = resolve_deps(_list(idepend), eff, flags, what + ": idepend")
     blockers = {}
+    errors = []
     for res in [dep_res, rdep_res, bdep_res, pdep_res, idep_res]:
+        errors += [e for e in res.errors if e not in errors]
         for b in res.blockers:
             blockers[_blocked_package(b[0])] = True
 
@@ -364,8 +388,8 @@ def package_target(
         "buckos:build:" + build_system,
     ]
     all_labels += ["buckos:keyword:" + k for k in keywords]
-    all_labels += ["buckos:iuse:" + f for f in flags]
-    all_labels += ["buckos:use:" + f for f in eff]
+    all_labels += ["buckos:iuse:" + f for f in state.flags]
+    all_labels += ["buckos:use:" + f for f in state.use]
     all_labels += ["buckos:license:" + l for l in _license_names(license, eff, flags, what)]
     if platforms != None or not [l for l in labels if l.startswith("platform:")]:
         all_labels += ["platform:" + p for p in _list(platforms or ["linux"])]
@@ -393,9 +417,11 @@ def package_target(
             keywords = keywords,
             masked = masked,
             iuse = iuse_tokens,
-            use = eff,
+            use = state.use,
+            use_implicit = state.implicit_on,
+            errors = errors,
             depend = dep_res.labels,
-            bdepend = bdep_res.labels,
+            bdepend = _target_only(bdep_res.labels),
             rdepend = rdep_res.labels,
             pdepend = pdep_res.labels,
             idepend = idep_res.labels,
@@ -418,7 +444,10 @@ def package_target(
         keywords = keywords,
         masked = masked,
         iuse = iuse_tokens,
-        use = eff,
+        use = state.use,
+        use_implicit = state.implicit_on,
+        iuse_implicit = state.implicit,
+        errors = errors,
         required_use = required_use,
         restrict = resolve_values(_list(restrict), eff, flags, what + ": restrict"),
         properties = resolve_values(_list(properties), eff, flags, what + ": properties"),
@@ -427,12 +456,12 @@ def package_target(
         files = [(k, filesdir[k]) for k in sorted(filesdir.keys())],
         patches = patch_values,
         depend = dep_res.labels,
-        bdepend = bdep_res.labels,
+        bdepend = _target_only(bdep_res.labels),
         rdepend = rdep_res.labels,
         pdepend = pdep_res.labels,
         idepend = idep_res.labels,
         use_reqs = dep_res.use_reqs + [r for r in rdep_res.use_reqs if r not in dep_res.use_reqs],
-        bdepend_use_reqs = bdep_res.use_reqs,
+        bdepend_use_reqs = _target_only(bdep_res.use_reqs),
         blockers = sorted(blockers.keys()),
         configure_args = cfg,
         make_args = resolve_values(_list(make_args), eff, flags, what + ": make_args"),

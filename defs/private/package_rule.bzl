@@ -41,18 +41,20 @@ def common_attrs():
         "eclass_srcs": attrs.list(attrs.source(), default = [], doc = "Eclass files (packages/eclasses/REPO/NAME.eclass) the runner may inherit."),
         "eclasses": attrs.list(attrs.string(), default = []),
         "env": attrs.dict(attrs.string(), attrs.string(), default = {}),
-        "files": attrs.list(attrs.tuple(attrs.string(), attrs.source()), default = [], doc = "(path under files/, file): staged as ${FILESDIR}."),
+        "errors": attrs.list(attrs.string(), default = [], doc = "Problems found at load time that fail this target only (e.g. a selected version_dep nothing matches)."),
+        "files": attrs.list(attrs.tuple(attrs.string(), attrs.source(allow_directory = True)), default = [], doc = "(path under files/, file or directory): staged as ${FILESDIR}."),
         "homepage": attrs.list(attrs.string(), default = []),
         "idepend": attrs.list(attrs.string(), default = []),
         "install_args": attrs.list(attrs.string(), default = []),
         "iuse": attrs.list(attrs.string(), default = []),
+        "iuse_implicit": attrs.list(attrs.string(), default = [], doc = "The profile's implicit IUSE (arch, elibc_*, kernel_*, prefix)."),
         "keywords": attrs.list(attrs.string(), default = []),
         "labels": attrs.list(attrs.string(), default = [], doc = "Query labels (buckos:*, platform:*)."),
         "license": attrs.string(default = ""),
         "make_args": attrs.list(attrs.string(), default = []),
         "masked": attrs.bool(default = False),
         "package": attrs.string(doc = "CATEGORY/PN"),
-        "patches": attrs.list(attrs.source(), default = []),
+        "patches": attrs.list(attrs.source(allow_directory = True), default = [], doc = "Patch files or directories of patches (eapply)."),
         "pdepend": attrs.list(attrs.string(), default = []),
         "phases": attrs.dict(attrs.string(), attrs.string(), default = {}, doc = "Phase (and helper) functions kept verbatim."),
         "properties": attrs.list(attrs.string(), default = []),
@@ -64,6 +66,7 @@ def common_attrs():
         "srcs": attrs.list(attrs.source(allow_directory = True), default = [], doc = "Distfiles (download_source targets, files or source directories): Gentoo's A."),
         "subslot": attrs.string(default = ""),
         "use": attrs.list(attrs.string(), default = [], doc = "The effective USE, resolved by the macro."),
+        "use_implicit": attrs.list(attrs.string(), default = [], doc = "Enabled implicit flags (amd64, elibc_glibc, kernel_linux)."),
         "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
         "version": attrs.string(doc = "PVR"),
         "_runner": attrs.source(default = "root//defs/scripts:phase_runner.sh"),
@@ -125,8 +128,8 @@ def ebuild_text(ctx):
         "SLOT=" + shell_quote(a.slot + ("/" + a.subslot if a.subslot else "")),
         "EAPI=" + shell_quote(a.eapi),
         "IUSE=" + shell_quote(" ".join(a.iuse)),
-        "IUSE_EFFECTIVE=" + shell_quote(" ".join([f.lstrip("+-") for f in a.iuse])),
-        "USE=" + shell_quote(" ".join(a.use)),
+        "IUSE_EFFECTIVE=" + shell_quote(" ".join([f.lstrip("+-") for f in a.iuse] + a.iuse_implicit)),
+        "USE=" + shell_quote(" ".join(a.use + a.use_implicit)),
         "RESTRICT=" + shell_quote(" ".join(a.restrict)),
         "PROPERTIES=" + shell_quote(" ".join(a.properties)),
         "LICENSE=" + shell_quote(a.license),
@@ -152,6 +155,8 @@ def package_impl(ctx, extra_lines = []):
     """The analysis of one package: one build action producing the installed image."""
     a = ctx.attrs
     what = "{}-{}".format(a.package, a.version)
+    if a.errors:
+        fail("\n".join(a.errors))
     for pair in a.use_reqs:
         check_use_requirement(what, pair[0], pair[1])
     for pair in a.bdepend_use_reqs:

@@ -1,6 +1,6 @@
 """Lookups in packages/registry_data.bzl (written by `ebuild2buck sync`)."""
 
-load("@root//defs/private:version.bzl", "sort_versions")
+load("@root//defs/private:version.bzl", "sort_versions", "version_matches")
 load("@root//packages:registry_data.bzl", "REGISTRY")
 
 def registry():
@@ -47,3 +47,32 @@ def target_name(key, entry, version):
     """The target of one version: PN-PVR, in the package's directory."""
     pn = entry.get("package", key.split("//")[-1]).split("/")[-1]
     return "{}:{}-{}".format(key, pn, version)
+
+def default_alias(key):
+    """"dev-libs//openssl" -> "dev-libs//openssl:openssl"."""
+    return "{}:{}".format(key, key.split("//")[-1].split("/")[-1])
+
+def resolve_version_dep(package, constraint, slot = None):
+    """Returns (label, None) for the newest non-masked matching version, or (None, error).
+
+    A package the registry does not know resolves to its default alias, unchecked.
+    """
+    key, entry = find_entry(package)
+    if entry == None:
+        return (default_alias(package_key(package) or package), None)
+    versions = entry.get("versions", {})
+    newest = versions_newest_first(entry)
+    for v in newest:
+        info = versions[v]
+        if info.get("status") == "masked" or info.get("masked", False):
+            continue
+        if slot != None and info.get("slot", "0") != slot:
+            continue
+        if version_matches(constraint, v):
+            return (target_name(key, entry, v), None)
+    return (None, "version_dep({}, {}{}): no non-masked version matches; the registry has {}".format(
+        repr(package),
+        repr(constraint),
+        ", slot = " + repr(slot) if slot != None else "",
+        ", ".join(["{} (slot {}, {})".format(v, versions[v].get("slot", "0"), versions[v].get("status", "?")) for v in newest]),
+    ))

@@ -1,6 +1,7 @@
 """Effective USE of a package: IUSE defaults, global USE, package.use, explicit use."""
 
 load("@root//config:package_use.bzl", "PACKAGE_USE")
+load("@root//config:profile.bzl", "PROFILE")
 load("@root//config:use.bzl", "USE")
 
 def parse_iuse(iuse):
@@ -49,11 +50,43 @@ def package_use_tokens(package):
     """The package.use tokens for CATEGORY/PN from config/package_use.bzl."""
     return list(PACKAGE_USE.get(package, []))
 
+def implicit_flags():
+    """The implicit IUSE of every package: {flag: enabled} (IUSE_IMPLICIT, ARCH, ELIBC, KERNEL)."""
+    profile_use = {f: True for f in PROFILE["use"]}
+    out = {f: f in profile_use for f in PROFILE["iuse_implicit"]}
+    for prefix, values, chosen in PROFILE["use_expand_implicit"]:
+        for v in values:
+            out[prefix + v] = (v == chosen)
+    return out
+
+def use_state(package, iuse, use = []):
+    """Everything the macros need to evaluate USE conditionals of a package.
+
+    struct(use = enabled IUSE flags, flags = IUSE flag names, implicit_on = enabled
+    implicit flags, implicit = implicit flag names, all_on = use + implicit_on,
+    all_flags = flags + implicit).
+    """
+    enabled = effective_use(package, iuse, use)
+    flags = parse_iuse(iuse).flags
+    implicit = implicit_flags()
+    declared = {f: True for f in flags}
+    implicit_names = sorted([f for f in implicit.keys() if f not in declared])
+    implicit_on = [f for f in implicit_names if implicit[f]]
+    return struct(
+        use = enabled,
+        flags = flags,
+        implicit = implicit_names,
+        implicit_on = implicit_on,
+        all_on = enabled + implicit_on,
+        all_flags = flags + implicit_names,
+    )
+
 def effective_use(package, iuse, use = []):
     """The sorted list of enabled flags of package (CATEGORY/PN) with IUSE iuse."""
     parsed = parse_iuse(iuse)
     known = {f: True for f in parsed.flags}
     state = {f: parsed.defaults.get(f, False) for f in parsed.flags}
+    _apply(state, PROFILE["use"], known)
     _apply(state, global_use(), known)
     _apply(state, package_use_tokens(package), known)
     for tok in use:

@@ -6,6 +6,8 @@ load("@root//defs/private:providers.bzl", "ImageTSet", "PackageInfo")
 def _meta_impl(ctx):
     a = ctx.attrs
     what = "{}-{}".format(a.package, a.version)
+    if a.errors:
+        fail("\n".join(a.errors))
     for pair in a.use_reqs:
         check_use_requirement(what, pair[0], pair[1])
     image = ctx.actions.symlinked_dir("image", {})
@@ -39,6 +41,7 @@ meta_package_rule = rule(
         "depend": attrs.list(attrs.dep(providers = [PackageInfo]), default = []),
         "description": attrs.string(default = ""),
         "eapi": attrs.string(default = "8"),
+        "errors": attrs.list(attrs.string(), default = []),
         "idepend": attrs.list(attrs.string(), default = []),
         "iuse": attrs.list(attrs.string(), default = []),
         "keywords": attrs.list(attrs.string(), default = []),
@@ -51,6 +54,7 @@ meta_package_rule = rule(
         "slot": attrs.string(default = "0"),
         "subslot": attrs.string(default = ""),
         "use": attrs.list(attrs.string(), default = []),
+        "use_implicit": attrs.list(attrs.string(), default = []),
         "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
         "version": attrs.string(),
     },

@@ -116,7 +116,7 @@ __outer() {
 	for ((i = 0; i < ${#files[@]}; i += 2)); do
 		local rel=${files[i]#files/}
 		mkdir -p "$(dirname "$work/files/$rel")"
-		cp -f "$(abs "${files[i + 1]}")" "$work/files/$rel"
+		cp -rfL "$(abs "${files[i + 1]}")" "$work/files/$rel"
 	done
 
 	# Blockers: a blocked package must not be in the build or tool closure.
