@@ -70,12 +70,21 @@ func checkPackagePath(s, p string) error {
 	return nil
 }
 
+// checkTargetName applies Buck2's target name rules (buck2_core
+// target/name.rs): ASCII letters, digits and . = - / ~ @ ! + _ only (','
+// and '$' are errors in open-source Buck2), not "...".
 func checkTargetName(s, n string) error {
 	if n == "" {
 		return fmt.Errorf("label %q: empty target name", s)
 	}
-	if strings.ContainsAny(n, ":[] \t\n\"'") {
-		return fmt.Errorf("label %q: target name %q contains a character Buck2 does not allow", s, n)
+	if n == "..." {
+		return fmt.Errorf("label %q: target name must not be equal to `...`", s)
+	}
+	for _, c := range n {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".=-/~@!+_", c)
+		if !ok {
+			return fmt.Errorf("label %q: invalid target name `%s`: Buck2 allows only letters, digits and . = - / ~ @ ! + _", s, n)
+		}
 	}
 	return nil
 }

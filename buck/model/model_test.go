@@ -130,6 +130,9 @@ func TestParseLabel(t *testing.T) {
 		{in: "core//a/../b:c", err: `label "core//a/../b:c": package path "a/../b" must be normalized`},
 		{in: "zlib", err: `"zlib" is not a label: expected [cell]//package:name or :name`},
 		{in: ":", err: `label ":": empty target name`},
+		{in: ":a b", err: "label \":a b\": invalid target name `a b`: Buck2 allows only letters, digits and . = - / ~ @ ! + _"},
+		{in: ":a,b", err: "label \":a,b\": invalid target name `a,b`: Buck2 allows only letters, digits and . = - / ~ @ ! + _"},
+		{in: ":zlib-1.3.1_p2+x~y@z!w=v", want: "core//zlib:zlib-1.3.1_p2+x~y@z!w=v"},
 	}
 	for _, tt := range tests {
 		l, err := ParseLabel(tt.in, cur, cs)
