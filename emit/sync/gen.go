@@ -61,7 +61,13 @@ func (g *emitGenerator) Prepare(ctx context.Context, w *World) error {
 	return nil
 }
 
-func (g *emitGenerator) Generate(ctx context.Context, pkg *Package) (*Output, error) {
+func (g *emitGenerator) Generate(ctx context.Context, pkg *Package) (out *Output, err error) {
+	// A generator bug on one package must not stop the sync.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("%s: generator panic: %v", pkg.CatPN, p)
+		}
+	}()
 	cat, pn, _ := strings.Cut(pkg.CatPN, "/")
 	manifest, err := pkg.Repo.Manifest(cat, pn)
 	if err != nil {
@@ -74,7 +80,7 @@ func (g *emitGenerator) Generate(ctx context.Context, pkg *Package) (*Output, er
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{File: f, Problems: rep.Problems}
+	out = &Output{File: f, Problems: rep.Problems}
 	for _, v := range rep.Versions {
 		t := Target{Name: pn + "-" + v.PVR, Verbatim: !v.Declarative}
 		if t.Verbatim {
