@@ -77,11 +77,13 @@ func TestFixtures(t *testing.T) {
 		{"dialect.txt", []string{
 			`defs/escape.bzl:1: syntax error: invalid escape sequence \d`,
 			`defs/loop.bzl:2: top-level for is not allowed in a .bzl file (go.starlark.net rejects it); put it inside a function`,
+			"defs/octal.bzl:1: syntax error: non-ASCII octal escape \\303 (use \\u00C3 for the UTF-8 encoding of U+00C3); Buck2 would read the escape as one code point, not a UTF-8 byte: write the text itself",
 			`defs/reassign.bzl:2: cannot reassign global X declared at defs/reassign.bzl:1:1`,
 			`defs/set.bzl:2: set() is not allowed (go.starlark.net only has it behind an option); use a dict with True values`,
 			`defs/undefined.bzl:2: undefined: dedupe (not a Buck2 builtin, or not modelled by ebuild2buck check)`,
 			`escape/BUCK:1: cannot load "//defs:escape.bzl": it has errors`,
 			`loop/BUCK:1: cannot load "//defs:loop.bzl": it has errors`,
+			`octal/BUCK:1: cannot load "//defs:octal.bzl": it has errors`,
 			`reassign/BUCK:1: cannot load "//defs:reassign.bzl": it has errors`,
 			`set/BUCK:1: cannot load "//defs:set.bzl": it has errors`,
 			`unassigned/BUCK:3: rule defined in defs/unassigned.bzl is not assigned to a global of its .bzl file, so Buck2 cannot name it`,

@@ -262,7 +262,11 @@ func resolveDiagnostics(file string, err error) []Diagnostic {
 			diags = append(diags, Diagnostic{file, int(r.Pos.Line), msg})
 		}
 	case syntax.Error:
-		diags = append(diags, Diagnostic{file, int(e.Pos.Line), "syntax error: " + e.Msg})
+		msg := "syntax error: " + e.Msg
+		if strings.Contains(e.Msg, "non-ASCII octal escape") || strings.Contains(e.Msg, "non-ASCII hex escape") {
+			msg += "; Buck2 would read the escape as one code point, not a UTF-8 byte: write the text itself"
+		}
+		diags = append(diags, Diagnostic{file, int(e.Pos.Line), msg})
 	default:
 		diags = append(diags, Diagnostic{file, 0, err.Error()})
 	}
