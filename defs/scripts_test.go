@@ -591,3 +591,93 @@ func TestPhaseRunnerCorpusEclasses(t *testing.T) {
 		t.Errorf("src_compile did not run in the amd64 multilib build directory:\n%s", log)
 	}
 }
+
+// TestDownloadSignature signs a distfile with a key generated here and checks that
+// download.sh accepts the good signature, rejects a signature by another key, and
+// rejects an HTML page served as the signature.
+func TestDownloadSignature(t *testing.T) {
+	if _, err := exec.LookPath("gpg"); err != nil {
+		t.Skip("gpg is not installed")
+	}
+	dir := t.TempDir()
+	home := filepath.Join(dir, "gnupg")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	gpg := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("gpg", append([]string{"--batch", "--homedir", home, "--pinentry-mode", "loopback", "--passphrase", ""}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("gpg %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	gpg("--quick-gen-key", "BuckOS Test <test@buckos.invalid>", "ed25519", "sign", "never")
+	gpg("--quick-gen-key", "Other Key <other@buckos.invalid>", "ed25519", "sign", "never")
+	fprOf := func(uid string) string {
+		for _, line := range strings.Split(gpg("--with-colons", "--list-keys", uid), "\n") {
+			if strings.HasPrefix(line, "fpr:") {
+				return strings.Split(line, ":")[9]
+			}
+		}
+		t.Fatalf("no fingerprint for %s", uid)
+		return ""
+	}
+	good, other := fprOf("test@buckos.invalid"), fprOf("other@buckos.invalid")
+
+	distdir := filepath.Join(dir, "distfiles")
+	const name = "hello-1.0.tar"
+	writeFiles(t, distdir, map[string]string{name: "hello, signed world\n"})
+	sum := sha512.Sum512([]byte("hello, signed world\n"))
+	sha := hex.EncodeToString(sum[:])
+	keyring := filepath.Join(dir, "good.asc")
+	if err := os.WriteFile(keyring, []byte(gpg("--armor", "--export", good)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	sign := func(signer, sigName string) {
+		t.Helper()
+		gpg("--yes", "--local-user", signer, "--armor", "--detach-sign", "--output", filepath.Join(distdir, sigName), filepath.Join(distdir, name))
+	}
+	sign(good, name+".asc")
+	sign(other, name+".other.asc")
+	writeFiles(t, distdir, map[string]string{name + ".html.asc": "<!DOCTYPE html><html>404 Not Found</html>\n"})
+
+	tests := []struct {
+		name    string
+		sig     string
+		wantOK  bool
+		wantErr string
+	}{
+		{"good signature", name + ".asc", true, ""},
+		{"signature by another key", name + ".other.asc", false, "✗ Signature verification FAILED"},
+		{"html page instead of a signature", name + ".html.asc", false, "no signature found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), name)
+			_, stderr, err := run(t, context.Background(), dir, []string{"BUCKOS_VERIFY_SIGNATURES="}, script(t, "download.sh"),
+				"--out", out, "--name", name, "--distdir", distdir, "--sha512", sha,
+				"--signature-uri", "https://example.invalid/"+tc.sig, "--gpg-key", good, "--keyring", keyring)
+			if tc.wantOK {
+				if err != nil {
+					t.Fatalf("download.sh failed: %v\n%s", err, stderr)
+				}
+				if !strings.Contains(stderr, "Signature of "+name+" verified") {
+					t.Errorf("no verification message:\n%s", stderr)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("download.sh accepted %s:\n%s", tc.sig, stderr)
+			}
+			if !strings.Contains(stderr, tc.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.wantErr, stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("a rejected download left %s behind", out)
+			}
+		})
+	}
+}

@@ -88,6 +88,9 @@ verify() {
 mkdir -p "$(dirname "$out")"
 tmp="$out.part"
 rm -f "$tmp"
+gnupg=
+cleanup() { rm -f "$tmp"; [ -n "$gnupg" ] && rm -rf "$gnupg"; return 0; }
+trap cleanup EXIT
 found=0
 src=
 
@@ -143,7 +146,6 @@ elif [ $auto_sig = 1 ]; then
 fi
 if [ -n "$gpg_key" ] && [ "$verify_sigs" != 0 ] && [ ${#sig_candidates[@]} -gt 0 ]; then
 	gnupg=$(mktemp -d)
-	trap 'rm -rf "$gnupg"' EXIT
 	sig="$gnupg/sig"
 	got_sig=
 	sig_name=
