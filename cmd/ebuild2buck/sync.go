@@ -135,7 +135,7 @@ func runSync(cmd *cobra.Command, f *syncFlags, only []string, withDeps bool) err
 	if f.diff {
 		out = cmd.ErrOrStderr()
 	}
-	fmt.Fprint(out, res.Report.Summary())
+	fmt.Fprint(out, res.Report.Brief(20))
 	s := res.Stats
 	fmt.Fprintf(out, "evaluated %d of %d ebuilds, regenerated %d of %d packages, wrote %d files, removed %d, in %s\n",
 		s.Evaluated, s.Ebuilds, s.Generated, s.Packages, s.Written, s.Removed, time.Since(start).Round(time.Millisecond))

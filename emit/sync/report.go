@@ -123,3 +123,49 @@ func (rep *Report) Text() string {
 	}
 	return b.String()
 }
+
+// Brief is the end-of-run text for a terminal: the summary, then the first
+// limit failures (FILE:LINE) and unresolved atoms (package and reason),
+// each with the number left out; the report file has them all.
+func (rep *Report) Brief(limit int) string {
+	var b strings.Builder
+	b.WriteString(rep.Summary())
+	if n := len(rep.Failures); n > 0 {
+		b.WriteString("failures:\n")
+		for i, f := range rep.Failures {
+			if i == limit {
+				fmt.Fprintf(&b, "  ... and %d more\n", n-limit)
+				break
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", f.What, f.Err)
+		}
+	}
+	if n := len(rep.Unresolved); n > 0 {
+		reasons := map[string]int{}
+		for _, u := range rep.Unresolved {
+			reasons[u.Reason]++
+		}
+		keys := make([]string, 0, len(reasons))
+		for r := range reasons {
+			keys = append(keys, r)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if reasons[keys[i]] != reasons[keys[j]] {
+				return reasons[keys[i]] > reasons[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		b.WriteString("unresolved atoms by reason:\n")
+		for _, r := range keys {
+			fmt.Fprintf(&b, "  %6d  %s\n", reasons[r], r)
+		}
+		for i, u := range rep.Unresolved {
+			if i == limit {
+				fmt.Fprintf(&b, "  ... and %d more\n", n-limit)
+				break
+			}
+			fmt.Fprintf(&b, "  %s: %s: %s\n", u.Ebuild, u.Atom, u.Reason)
+		}
+	}
+	return b.String()
+}

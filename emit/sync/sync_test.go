@@ -591,3 +591,27 @@ func TestImportWithDeps(t *testing.T) {
 		t.Errorf("report counts %d packages, want 3", res.Report.Packages)
 	}
 }
+
+func TestReportBrief(t *testing.T) {
+	rep := &Report{
+		Packages: 2, Cells: []CellCount{{Cell: "core", Packages: 2, Declarative: 1, Verbatim: 1}}, Declarative: 1, Verbatim: 1,
+		Failures: []Failure{{"a/b-1", "repo/a/b/b-1.ebuild:3: boom"}, {"a/c-1", "repo/a/c/c-1.ebuild:4: bang"}},
+		Unresolved: []Unresolved{
+			{"a/b-1", "RDEPEND x/y", "not here"}, {"a/b-1", "RDEPEND x/z", "not here"}, {"a/c-1", "DEPEND >=x/w-2", "too new"},
+		},
+	}
+	want := `2 packages: 1 declarative and 1 verbatim ebuild targets, 3 unresolved atoms, 2 failures, 0 problems
+  core               2 packages      1 declarative      1 verbatim
+failures:
+  a/b-1: repo/a/b/b-1.ebuild:3: boom
+  ... and 1 more
+unresolved atoms by reason:
+       2  not here
+       1  too new
+  a/b-1: RDEPEND x/y: not here
+  ... and 2 more
+`
+	if diff := cmp.Diff(want, rep.Brief(1)); diff != "" {
+		t.Errorf("Brief (-want +got):\n%s", diff)
+	}
+}
