@@ -16,9 +16,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"mvdan.cc/sh/v3/interp"
 )
@@ -60,6 +63,11 @@ type Config struct {
 	// Virtual serves in-memory files (process substitution results); may
 	// be nil.
 	Virtual func(path string) ([]byte, bool)
+	// OutsideGlob is told when a glob looked outside the read roots (where
+	// nothing can match); may be nil.
+	OutsideGlob func(ctx context.Context)
+	// Violation is told about opens the handlers refused; may be nil.
+	Violation func(ctx context.Context, err error)
 	// Where names the current source position for QA notices, e.g.
 	// "eclass foo" or "cat/pkg-1"; may be nil.
 	Where func(ctx context.Context) string
@@ -68,11 +76,17 @@ type Config struct {
 // Sandbox is the handler set of one evaluation. It is not safe for
 // concurrent use: make one per interp.Runner.
 type Sandbox struct {
-	cfg   Config
-	roots []string
-	steps int
-	heap  []metrics.Sample
+	cfg    Config
+	roots  []string
+	steps  atomic.Int64
+	heapMu sync.Mutex
+	heap   []metrics.Sample
 }
+
+// maxGoroutines bounds the process's goroutines: pipelines run their
+// sides concurrently, so a recursive pipeline (a fork bomb) multiplies
+// them.
+const maxGoroutines = 20000
 
 // New returns a Sandbox for cfg.
 func New(cfg Config) *Sandbox {
@@ -89,18 +103,24 @@ func New(cfg Config) *Sandbox {
 }
 
 // Steps reports how many steps have run so far.
-func (s *Sandbox) Steps() int { return s.steps }
+func (s *Sandbox) Steps() int { return int(s.steps.Load()) }
 
 // Step counts one command against the budget. The interpreter calls it
 // through the call handler, and loops call it once per iteration.
 func (s *Sandbox) Step(ctx context.Context) error {
-	s.steps++
-	if s.cfg.MaxSteps > 0 && s.steps > s.cfg.MaxSteps {
+	n := s.steps.Add(1)
+	if s.cfg.MaxSteps > 0 && n > int64(s.cfg.MaxSteps) {
 		return fmt.Errorf("%w: more than %d commands", ErrBudget, s.cfg.MaxSteps)
 	}
-	if s.steps&63 == 0 {
+	if n&63 == 0 {
+		if g := runtime.NumGoroutine(); g > maxGoroutines {
+			return fmt.Errorf("%w: more than %d concurrent subshells", ErrBudget, maxGoroutines)
+		}
+		s.heapMu.Lock()
 		metrics.Read(s.heap)
-		if s.heap[0].Value.Kind() == metrics.KindUint64 && s.heap[0].Value.Uint64() > s.cfg.MaxHeapBytes {
+		heap := s.heap[0].Value
+		s.heapMu.Unlock()
+		if heap.Kind() == metrics.KindUint64 && heap.Uint64() > s.cfg.MaxHeapBytes {
 			return fmt.Errorf("%w: heap above %d bytes", ErrBudget, s.cfg.MaxHeapBytes)
 		}
 	}
@@ -158,7 +178,9 @@ func (s *Sandbox) Open(ctx context.Context, path string, flag int, perm os.FileM
 		return nil, &fs.PathError{Op: "write", Path: path, Err: ErrDenied}
 	}
 	if !s.allowed(p) {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: ErrDenied}
+		err := &fs.PathError{Op: "open", Path: path, Err: ErrDenied}
+		s.violation(ctx, err)
+		return nil, err
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -172,9 +194,43 @@ func (s *Sandbox) Open(ctx context.Context, path string, flag int, perm os.FileM
 func (s *Sandbox) ReadDir(ctx context.Context, path string) ([]fs.DirEntry, error) {
 	p := s.abs(ctx, path)
 	if !s.allowed(p) {
+		if s.cfg.OutsideGlob != nil {
+			s.cfg.OutsideGlob(ctx)
+		}
 		return nil, nil
 	}
 	return os.ReadDir(p)
+}
+
+func (s *Sandbox) violation(ctx context.Context, err error) {
+	if s.cfg.Violation != nil {
+		s.cfg.Violation(ctx, err)
+	}
+}
+
+// CheckRead fails unless path (relative to the working directory) may be
+// read: it lies inside the read roots, is /dev/null or a virtual file.
+func (s *Sandbox) CheckRead(ctx context.Context, path string) error {
+	p := s.abs(ctx, path)
+	if p == os.DevNull || s.allowed(p) {
+		return nil
+	}
+	if s.cfg.Virtual != nil {
+		if _, ok := s.cfg.Virtual(p); ok {
+			return nil
+		}
+	}
+	return &fs.PathError{Op: "read", Path: p, Err: ErrDenied}
+}
+
+// CheckWrite fails unless path is one of the sinks that may be written:
+// /dev/null, /dev/stdout and /dev/stderr (both discarded).
+func (s *Sandbox) CheckWrite(ctx context.Context, path string) error {
+	switch s.abs(ctx, path) {
+	case os.DevNull, "/dev/stdout", "/dev/stderr":
+		return nil
+	}
+	return &fs.PathError{Op: "write", Path: path, Err: ErrDenied}
 }
 
 // Stat answers for files inside the roots and /dev/null only.

@@ -38,9 +38,10 @@ type File struct {
 	// value, the keys in declaration (insertion) order.
 	AssocOrder map[string][]string
 
-	id      uint64 // distinguishes helper variables of different files
-	patsubs int
-	assoc   map[string]bool // names declared associative in this file
+	id           uint64 // distinguishes helper variables of different files
+	patsubs      int
+	assoc        map[string]bool // names declared associative in this file
+	redirChecked map[*syntax.Stmt]bool
 }
 
 // UnparsedCommand is the command a stubbed function body runs. The
@@ -69,6 +70,7 @@ func Parse(src []byte, name string) (*File, error) {
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
 			f.rewrite(joinLines(lines), stubs)
+			f.redirChecked = nil
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)

@@ -83,10 +83,18 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 					n.Exp.Op = syntax.AlternateUnsetOrNull
 				}
 			}
+		case *syntax.WhileClause:
+			n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
+		case *syntax.ForClause:
+			n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
 		case *syntax.Stmt:
+			// Jobs in the background would run concurrently with the
+			// rest of the global scope for no gain: run them in order.
+			n.Background, n.Coprocess = false, false
 			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
 				rewriteDecl(n, d)
 			}
+			f.checkRedirects(n)
 			f.rewriteStmt(n)
 		}
 		return true
@@ -379,4 +387,57 @@ func fixBrackets(w *syntax.Word) {
 			l.Value = leadingDash.ReplaceAllString(l.Value, "[$1$2-]")
 		}
 	}
+}
+
+// StepCommand starts every loop iteration, so that loops without commands
+// still count against the step budget and report where they are.
+const StepCommand = "__buckos_step"
+
+func stepStmt(pos syntax.Pos) *syntax.Stmt {
+	return &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{word(lit(StepCommand))}}}
+}
+
+// RedirectCommand checks the targets of a statement's file redirections
+// before it runs: RedirectCommand (r|w) PATH ..., so that a write or a read
+// outside the repositories fails naming the statement's line.
+const RedirectCommand = "__buckos_redirect"
+
+func (f *File) checkRedirects(st *syntax.Stmt) {
+	if len(st.Redirs) == 0 || st.Cmd == nil || f.redirChecked[st] {
+		return
+	}
+	call := &syntax.CallExpr{Args: []*syntax.Word{word(lit(RedirectCommand))}}
+	for _, r := range st.Redirs {
+		if r.Word == nil {
+			continue
+		}
+		mode := ""
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrClob, syntax.RdrInOut:
+			mode = "w"
+		case syntax.RdrIn:
+			mode = "r"
+		default:
+			continue
+		}
+		if l := r.Word.Lit(); l == "/dev/null" {
+			continue
+		}
+		if len(r.Word.Parts) == 1 {
+			if _, ok := r.Word.Parts[0].(*syntax.CmdSubst); ok && mode == "r" {
+				continue // our own process substitution
+			}
+		}
+		call.Args = append(call.Args, word(lit(mode)), word(&syntax.DblQuoted{Parts: r.Word.Parts}))
+	}
+	if len(call.Args) == 1 {
+		return
+	}
+	orig := &syntax.Stmt{Position: st.Position, Cmd: st.Cmd, Negated: st.Negated, Redirs: st.Redirs}
+	if f.redirChecked == nil {
+		f.redirChecked = map[*syntax.Stmt]bool{}
+	}
+	f.redirChecked[orig] = true
+	st.Cmd = &syntax.Block{Stmts: []*syntax.Stmt{{Position: st.Position, Cmd: call}, orig}}
+	st.Redirs, st.Negated = nil, false
 }

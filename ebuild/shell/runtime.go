@@ -141,3 +141,22 @@ func Declare(ctx context.Context, args []string) error {
 	}
 	return hc.Builtin(ctx, []string{"eval", strings.Join(parts, " ")})
 }
+
+// HasGlob reports whether s holds a pathname pattern for bash: * or ? or a
+// bracket expression that cannot match a slash.
+func HasGlob(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '*', '?':
+			return true
+		case '[':
+			j := strings.IndexByte(s[i+1:], ']')
+			if j > 0 && !strings.Contains(s[i+1:i+1+j], "/") {
+				return true
+			}
+		}
+	}
+	return false
+}

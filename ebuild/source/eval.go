@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -60,8 +61,12 @@ type run struct {
 	sb   *sandbox.Sandbox
 	file *shell.File // the ebuild
 
+	// mu guards what handlers running in pipeline goroutines touch.
+	mu       sync.Mutex
 	warnings []string
 	failure  error // first fatal error, reported whatever the interpreter does with it
+	pending  error // refused read, reported at the next command
+	globbed  bool  // a glob found nothing since the last command
 
 	depth       int
 	exportFuncs map[int][]string
@@ -178,9 +183,15 @@ func (st *run) source(ctx context.Context) error {
 	st.sb = sandbox.New(sandbox.Config{
 		ReadRoots: roots,
 		MaxSteps:  st.e.opts.MaxSteps,
-		Warn:      func(msg string) { st.warnings = append(st.warnings, msg) },
+		Warn:      st.warn,
 		Where:     st.where,
 		Virtual:   st.virtual,
+		Violation: st.violation,
+		OutsideGlob: func(context.Context) {
+			st.mu.Lock()
+			st.globbed = true
+			st.mu.Unlock()
+		},
 	})
 	opts := []interp.RunnerOption{
 		interp.Env(expand.ListEnviron(st.environment()...)),
@@ -202,6 +213,9 @@ func (st *run) source(ctx context.Context) error {
 		return &Error{File: "prelude", Msg: "prelude failed", Err: err}
 	}
 	err = r.Run(ctx, st.file.AST)
+	if st.failure == nil && st.pending != nil {
+		st.failure = &Error{File: st.ref.Path, Msg: st.pending.Error(), Err: st.pending}
+	}
 	if st.failure != nil {
 		return st.failure
 	}
@@ -227,10 +241,29 @@ func (st *run) source(ctx context.Context) error {
 func (st *run) fail(ctx context.Context, msg string, cause error) error {
 	err := &Error{Msg: msg, Err: cause}
 	err.File, err.Line = st.position(ctx)
+	st.mu.Lock()
 	if st.failure == nil {
 		st.failure = err
 	}
+	st.mu.Unlock()
 	return err
+}
+
+// violation records a refused read; it fails the evaluation at the next
+// command, whose position names the culprit.
+func (st *run) violation(ctx context.Context, err error) {
+	st.mu.Lock()
+	if st.pending == nil {
+		st.pending = err
+	}
+	st.mu.Unlock()
+}
+
+// warn records a QA notice.
+func (st *run) warn(msg string) {
+	st.mu.Lock()
+	st.warnings = append(st.warnings, msg)
+	st.mu.Unlock()
 }
 
 // position names the file and line the current command comes from.
@@ -261,8 +294,22 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	if err := st.sb.Step(ctx); err != nil {
 		return nil, st.fail(ctx, err.Error(), err)
 	}
+	st.mu.Lock()
+	pending, globbed := st.pending, st.globbed
+	st.globbed = false
 	if !strings.HasPrefix(args[0], "__buckos") {
 		st.lastArg = args[len(args)-1]
+	}
+	st.mu.Unlock()
+	if pending != nil {
+		return nil, st.fail(ctx, fmt.Sprintf("%v", pending), pending)
+	}
+	if globbed && st.api.Failglob {
+		for _, a := range args[1:] {
+			if shell.HasGlob(a) {
+				return nil, st.fail(ctx, "failglob: no match: "+a, nil)
+			}
+		}
 	}
 	args = shell.RewriteCall(args)
 	switch args[0] {

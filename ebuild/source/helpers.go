@@ -13,6 +13,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"buckos.dev/buckos/ebuild"
+	"buckos.dev/buckos/ebuild/sandbox"
 	"buckos.dev/buckos/ebuild/shell"
 )
 
@@ -123,7 +124,7 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return nil
 	case "ewarn", "eerror", "eqawarn":
 		file, line := st.position(ctx)
-		st.warnings = append(st.warnings, fmt.Sprintf("%s:%d: %s: %s", file, line, name, strings.Join(args[1:], " ")))
+		st.warn(fmt.Sprintf("%s:%d: %s: %s", file, line, name, strings.Join(args[1:], " ")))
 		return nil
 	case "eend":
 		if len(args) > 1 {
@@ -189,6 +190,11 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		if st.nesting > maxNesting {
 			return st.fail(ctx, fmt.Sprintf("eval/source nesting deeper than %d", maxNesting), nil)
 		}
+		if (args[1] == "source" || args[1] == ".") && len(args) > 2 {
+			if err := st.sb.CheckRead(ctx, args[2]); err != nil {
+				return st.fail(ctx, fmt.Sprintf("%v: %v", sandbox.ErrDenied, err), err)
+			}
+		}
 		return hc.Builtin(ctx, args[1:])
 	case bannedCommand:
 		return st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", strings.Join(args[1:], " ")), nil)
@@ -196,7 +202,21 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.fail(ctx, "die: External commands disallowed while sourcing ebuild: "+strings.Join(args[1:], " "), nil)
 	case sourceFailed:
 		return st.fail(ctx, fmt.Sprintf("die: died sourcing %s in inherit()", strings.Join(args[1:], " ")), nil)
-	case "__buckos_step":
+	case shell.RedirectCommand:
+		for i := 1; i+1 < len(args); i += 2 {
+			check := st.sb.CheckRead
+			if args[i] == "w" {
+				check = st.sb.CheckWrite
+			}
+			if err := check(ctx, args[i+1]); err != nil {
+				return st.fail(ctx, fmt.Sprintf("%v: %v", sandbox.ErrDenied, err), err)
+			}
+		}
+		if hc.LastExitStatus != 0 {
+			return interp.ExitStatus(uint8(hc.LastExitStatus))
+		}
+		return nil
+	case shell.StepCommand:
 		if err := st.sb.Step(ctx); err != nil {
 			return st.fail(ctx, err.Error(), err)
 		}
@@ -223,7 +243,7 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if st.depth > 0 && len(st.exportFuncs[st.depth]) > 0 {
 		ecl, _ := getStr(hc.Env, "ECLASS")
-		st.warnings = append(st.warnings, fmt.Sprintf("QA Notice: EXPORT_FUNCTIONS is called before inherit in %s.eclass.", ecl))
+		st.warn(fmt.Sprintf("QA Notice: EXPORT_FUNCTIONS is called before inherit in %s.eclass.", ecl))
 	}
 	st.depth++
 	oldEclass, hadEclass := getStr(hc.Env, "ECLASS")
