@@ -132,6 +132,7 @@ func TestFixtures(t *testing.T) {
 		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
+			`cxx/BUCK:3: not modelled: native.cxx_library (a prelude rule or function the model does not provide) (raised at defs/cxx.bzl:2)`,
 			`defs/query.bzl:1: not modelled: attrs.query`,
 			`pkg/BUCK:1: cannot load "@prelude//:rules.bzl": not modelled: load of prelude//:rules.bzl: prelude is an external cell (bundled) whose files are not in the workspace`,
 			`pkg/PACKAGE: not modelled: PACKAGE files (package() defaults such as visibility would change what check reports)`,

@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 )
 
@@ -73,7 +72,7 @@ func New(cells *Cells) *Interp {
 		in.buckEnv[k] = v
 	}
 	in.bzlEnv = globalBuiltins()
-	in.bzlEnv["native"] = &starlarkstruct.Module{Name: "native", Members: natives}
+	in.bzlEnv["native"] = &nativeModule{members: natives}
 	for _, k := range []string{"read_config", "read_root_config", "select", "host_info", "package_name", "get_base_path", "get_cell_name", "glob"} {
 		in.bzlEnv[k] = natives[k]
 	}
@@ -81,6 +80,23 @@ func New(cells *Cells) *Interp {
 		in.buckEnv[k] = in.bzlEnv[k]
 	}
 	return in
+}
+
+// nativeModule is `native` in .bzl files. Names it lacks are reported as
+// not modelled: the real prelude has many more rules.
+type nativeModule struct{ members starlark.StringDict }
+
+func (n *nativeModule) String() string        { return "<native>" }
+func (n *nativeModule) Type() string          { return "native" }
+func (n *nativeModule) Freeze()               {}
+func (n *nativeModule) Truth() starlark.Bool  { return true }
+func (n *nativeModule) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: native") }
+func (n *nativeModule) AttrNames() []string   { return n.members.Keys() }
+func (n *nativeModule) Attr(name string) (starlark.Value, error) {
+	if v, ok := n.members[name]; ok {
+		return v, nil
+	}
+	return nil, notModelled("native." + name + " (a prelude rule or function the model does not provide)")
 }
 
 // BuildfileNames are the names a package's build file may have.
