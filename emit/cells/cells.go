@@ -34,6 +34,10 @@ var tableIndex = sync.OnceValue(func() *index {
 			ix.rank[cat] = i
 		}
 	}
+	for i, row := range newerCategories {
+		ix.cellOf[row.Category] = row.Cell
+		ix.rank[row.Category] = 1<<10 + i // after every listed category
+	}
 	slices.Sort(ix.cells)
 	return ix
 })
@@ -55,8 +59,9 @@ func CellCategories(cell string) []string {
 	return nil
 }
 
-// InTable reports whether category has a row in the table (as opposed to
-// being placed by the prefix fallback).
+// InTable reports whether the table places category (one of Gentoo's
+// reference categories, or a newer one it lists) as opposed to the prefix
+// fallback.
 func InTable(category string) bool {
 	_, ok := tableIndex().cellOf[category]
 	return ok

@@ -49,6 +49,14 @@ func TestTableCoversEveryCategoryOnce(t *testing.T) {
 			t.Errorf("table lists %q, which is not a Gentoo category", c)
 		}
 	}
+	for _, row := range newerCategories {
+		if slices.Contains(ref, row.Category) || count[row.Category] > 0 {
+			t.Errorf("newer category %s is already in the reference list or the table", row.Category)
+		}
+		if !slices.Contains(seedCells, row.Cell) {
+			t.Errorf("newer category %s goes to unknown cell %s", row.Category, row.Cell)
+		}
+	}
 }
 
 func TestCell(t *testing.T) {
@@ -62,6 +70,9 @@ func TestCell(t *testing.T) {
 		{category: "sys-kernel", want: "kernel"},
 		{category: "app-shells", want: "shells"},
 		{category: "x11-terms", want: "terminals"},
+		// Newer than the reference list, placed explicitly.
+		{category: "dev-build", want: "dev-tools"},
+		{category: "llvm-core", want: "lang"},
 		// Not in the table: placed by prefix.
 		{category: "dev-foo", want: "dev-libs"},
 		{category: "games-new", want: "gaming"},
@@ -93,6 +104,8 @@ func TestLayout(t *testing.T) {
 		"app-admin/bar", "sys-auth/bar",
 		// An unlisted category ranks after the listed ones.
 		"chromeos-base/baz", "app-misc/baz",
+		// A newer category ranks after the reference ones of its cell.
+		"dev-build/make", "sys-devel/make",
 		// PN-SUFFIX already taken by a real package: fall back to PN-CATEGORY.
 		"sys-libs/qux", "sys-apps/qux", "sys-libs/qux-apps",
 		// Same PN in different cells does not collide.
@@ -118,6 +131,8 @@ func TestLayout(t *testing.T) {
 		"sys-libs/qux-apps": "core//qux-apps:qux-apps",
 		"sys-apps/qux":      "core//qux-sys-apps:qux",
 		"dev-python/six":    "dev-libs//six:six",
+		"sys-devel/make":    "dev-tools//make:make",
+		"dev-build/make":    "dev-tools//make-build:make",
 		"dev-util/six":      "dev-tools//six:six",
 	}
 	got := map[string]string{}

@@ -22,6 +22,10 @@ func MarkdownTable() string {
 	for _, row := range rows {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", row.Cell, strings.Join(row.Categories, ", "))
 	}
+	b.WriteString("\n| newer category (not in the reference list) | cell |\n|---|---|\n")
+	for _, row := range newerCategories {
+		fmt.Fprintf(&b, "| %s | `%s` |\n", row.Category, row.Cell)
+	}
 	b.WriteString("\n| prefix of an unlisted category | cell |\n|---|---|\n")
 	prefixes := make([]string, 0, len(prefixFallback))
 	for p := range prefixFallback {

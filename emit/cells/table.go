@@ -44,6 +44,23 @@ var cellTable = []struct {
 	{"www", []string{"www-servers", "www-client", "www-apps", "www-apache", "www-misc", "www-plugins"}},
 }
 
+// newerCategories are categories Gentoo created after the reference list
+// (categories.txt) was taken, placed explicitly where the prefix fallback
+// would be wrong (dev-build holds make, meson, autoconf: dev-tools, not
+// dev-libs) or has no answer (llvm-core). They rank after the cell's
+// listed categories, in this order.
+var newerCategories = []struct{ Category, Cell string }{
+	{"app-alternatives", "core"},
+	{"app-voices", "audio"},
+	{"dev-build", "dev-tools"},
+	{"dev-debug", "dev-tools"},
+	{"llvm-core", "lang"},
+	{"llvm-runtimes", "lang"},
+	{"mpv-plugin", "media"},
+	{"phosh-base", "desktop"},
+	{"sci-ml", "ai"},
+}
+
 // prefixFallback places a category that is not in the table (an overlay may
 // add one, e.g. chromeos-base) by the part of its name before the first '-'.
 // A prefix not listed here goes to defaultCell.
