@@ -102,6 +102,7 @@ func TestFixtures(t *testing.T) {
 			`cycle/BUCK:1: cannot load "//defs:a.bzl": it has errors`,
 			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
 			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,
+			`macros/BUCK:3: root//macros:j: attribute "cmd": unresolved label root//macros:nope: target "nope" not found in package root//macros (it defines: gen, j)`,
 		}},
 		{"sources.txt", []string{
 			"BUCK:7: root//:dir (rule files): attribute \"srcs\": item 0: expected file, but got a directory for path `tree` in package `root//` (Buck2 needs attrs.source(allow_directory = True))",

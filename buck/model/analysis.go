@@ -107,6 +107,10 @@ func walkRefs(v starlark.Value, f func(*depRef)) {
 	switch x := v.(type) {
 	case *depRef:
 		f(x)
+	case *argValue:
+		for _, r := range x.refs {
+			f(r)
+		}
 	case *starlark.List:
 		for i := 0; i < x.Len(); i++ {
 			walkRefs(x.Index(i), f)
@@ -290,6 +294,24 @@ func (a *analysis) resolveAttr(at *Attr, v starlark.Value, r DepResolver) (starl
 		if at = unwrapAttr(at); at != nil && at.kind == kArg {
 			return &CmdArgs{items: []starlark.Value{x}}, nil
 		}
+	case *argValue:
+		// The macros' targets become hidden inputs: the model keeps the
+		// text as written rather than expanding the macros.
+		c := &CmdArgs{items: []starlark.Value{starlark.String(x.text)}}
+		for _, ref := range x.refs {
+			dep, err := r.Providers(ref.label.Target(), ref.kind)
+			if err != nil {
+				return nil, err
+			}
+			outs, err := defaultOutputs(dep, ref.label.Sub)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range outs {
+				c.hidden = append(c.hidden, o)
+			}
+		}
+		return c, nil
 	}
 	return v, nil
 }

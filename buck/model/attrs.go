@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -325,9 +326,13 @@ func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
 		return out, nil
 	}
 	switch a.kind {
-	case kString, kArg:
+	case kString:
 		if _, ok := v.(starlark.String); ok {
 			return v, nil
+		}
+	case kArg:
+		if s, ok := starlark.AsString(v); ok {
+			return c.coerceArg(s)
 		}
 	case kBool:
 		if _, ok := v.(starlark.Bool); ok {
@@ -480,4 +485,88 @@ func (c *coercer) checkSourcePath(p string, allowDir bool) error {
 		return fmt.Errorf("expected file, but got a directory for path `%s` in package `%s` (Buck2 needs attrs.source(allow_directory = True))", p, c.pkg)
 	}
 	return nil
+}
+
+// argValue is a coerced attrs.arg(): the text and the targets its
+// $(macro ...) references name.
+type argValue struct {
+	text string
+	refs []*depRef
+}
+
+func (a *argValue) String() string        { return strconv.Quote(a.text) }
+func (a *argValue) Type() string          { return "string" }
+func (a *argValue) Freeze()               {}
+func (a *argValue) Truth() starlark.Bool  { return a.text != "" }
+func (a *argValue) Hash() (uint32, error) { return starlark.String(a.text).Hash() }
+
+// coerceArg parses the $(macro args) of a string-with-macros as Buck2's
+// ArgAttrType does: location/location-platform/exe_target reference a
+// dependency, location_exec/exe an exec dependency, location_toolchain a
+// toolchain dependency, source a file of the package; query macros are not
+// modelled; other macros are user placeholders.
+func (c *coercer) coerceArg(s string) (starlark.Value, error) {
+	out := &argValue{text: s}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) || s[i+1] != '(' {
+			continue
+		}
+		depth, j := 0, i+1
+		for ; j < len(s); j++ {
+			if s[j] == '(' {
+				depth++
+			} else if s[j] == ')' {
+				depth--
+				if depth == 0 {
+					break
+				}
+			}
+		}
+		if j == len(s) {
+			return nil, fmt.Errorf("unterminated macro in %q", s)
+		}
+		fields := strings.Fields(s[i+2 : j])
+		i = j
+		if len(fields) == 0 {
+			continue
+		}
+		name, args := strings.TrimPrefix(fields[0], "@"), fields[1:]
+		kind := RefKind("")
+		switch name {
+		case "location", "location-platform", "exe_target":
+			kind = RefDep
+		case "location_exec", "exe":
+			kind = RefExecDep
+		case "location_toolchain":
+			kind = RefToolchain
+		case "source":
+			if len(args) != 1 {
+				return nil, fmt.Errorf("$(source) takes one path, got %d arguments", len(args))
+			}
+			if c.pkgDir != "" {
+				if err := c.checkSourcePath(args[0], false); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		case "query_outputs", "query_targets", "query_targets_and_outputs":
+			return nil, notModelled("$(" + name + ") macros")
+		default:
+			continue // a user placeholder
+		}
+		if len(args) != 1 {
+			return nil, fmt.Errorf("$(%s) takes one target, got %d arguments", name, len(args))
+		}
+		l, err := ParseLabel(args[0], c.pkg, c.cells)
+		if err != nil {
+			return nil, fmt.Errorf("$(%s): %w", name, err)
+		}
+		r := &depRef{label: l, kind: kind}
+		c.refs = append(c.refs, r)
+		out.refs = append(out.refs, r)
+	}
+	if len(out.refs) == 0 {
+		return starlark.String(s), nil
+	}
+	return out, nil
 }

@@ -48,6 +48,10 @@ func TestCoerce(t *testing.T) {
 		{"attrs.list(attrs.string())", `["a"] + select({"//c:x": ["b"], "DEFAULT": []})`, `["a"] + select({"//c:x": ["b"], "DEFAULT": []})`, 1},
 		{"attrs.string()", `select({"DEFAULT": 3})`, `select branch "DEFAULT": expected a value of attrs.string(), got int 3`, 0},
 		{"attrs.source()", `"//x:y"`, `root//x:y`, 1},
+		{"attrs.arg()", `"$(location :t) $(exe //tools:x) $OUT"`, `"$(location :t) $(exe //tools:x) $OUT"`, 2},
+		{"attrs.arg()", `"echo $(query_targets deps(:x))"`, `not modelled: $(query_targets) macros`, 0},
+		{"attrs.arg()", `"plain $(user_placeholder) $(location nocell//a:b)"`, `$(location): label "nocell//a:b": unknown cell "nocell" (not in [cells] or [cell_aliases] of .buckconfig)`, 0},
+		{"attrs.arg()", `"x $(location"`, `unterminated macro in "x $(location"`, 0},
 	}
 	for _, tt := range tests {
 		a, v := evalAttr(t, tt.attr, tt.value)
