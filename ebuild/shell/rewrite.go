@@ -86,7 +86,14 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 		case *syntax.WhileClause:
 			n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
 		case *syntax.ForClause:
-			n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
+			step := stepStmt(n.Pos())
+			if it, ok := n.Loop.(*syntax.WordIter); ok && it.Name != nil {
+				// The loop variable goes through the call handler, which
+				// reports an unmatched glob (failglob).
+				step.Cmd.(*syntax.CallExpr).Args = append(step.Cmd.(*syntax.CallExpr).Args,
+					word(&syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.ParamExp{Param: lit(it.Name.Value)}}}))
+			}
+			n.Do = append([]*syntax.Stmt{step}, n.Do...)
 		case *syntax.Stmt:
 			// Jobs in the background would run concurrently with the
 			// rest of the global scope for no gain: run them in order.
@@ -394,8 +401,12 @@ func fixBrackets(w *syntax.Word) {
 const StepCommand = "__buckos_step"
 
 func stepStmt(pos syntax.Pos) *syntax.Stmt {
-	return &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{word(lit(StepCommand))}}}
+	return &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{word(posLit(StepCommand, pos))}}}
 }
+
+// posLit is a literal placed at pos, so that a synthetic command reports
+// the position of the code it stands for.
+func posLit(s string, pos syntax.Pos) *syntax.Lit { return &syntax.Lit{ValuePos: pos, Value: s} }
 
 // RedirectCommand checks the targets of a statement's file redirections
 // before it runs: RedirectCommand (r|w) PATH ..., so that a write or a read
@@ -406,7 +417,7 @@ func (f *File) checkRedirects(st *syntax.Stmt) {
 	if len(st.Redirs) == 0 || st.Cmd == nil || f.redirChecked[st] {
 		return
 	}
-	call := &syntax.CallExpr{Args: []*syntax.Word{word(lit(RedirectCommand))}}
+	call := &syntax.CallExpr{Args: []*syntax.Word{word(posLit(RedirectCommand, st.Pos()))}}
 	for _, r := range st.Redirs {
 		if r.Word == nil {
 			continue

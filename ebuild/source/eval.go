@@ -67,6 +67,7 @@ type run struct {
 	failure  error // first fatal error, reported whatever the interpreter does with it
 	pending  error // refused read, reported at the next command
 	globbed  bool  // a glob found nothing since the last command
+	hasStubs bool  // a sourced file has stubbed functions
 
 	depth       int
 	exportFuncs map[int][]string
@@ -110,6 +111,7 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 		accum:       map[string]*string{},
 	}
 	st.warnings = append(st.warnings, f.Warnings...)
+	st.hasStubs = len(f.Warnings) > 0
 	defer func() {
 		if p := recover(); p != nil {
 			md = nil
@@ -316,7 +318,15 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	case "eval", "source", ".":
 		return append([]string{nestCommand}, args...), nil
 	}
-	if st.r.Funcs[args[0]] != nil {
+	if body := st.r.Funcs[args[0]]; body != nil {
+		if st.e.banned[args[0]] {
+			return nil, st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", args[0]), nil)
+		}
+		if st.hasStubs {
+			if fn, _, ok := st.funcSource(body); ok && fn.Stub {
+				return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope", args[0]), nil)
+			}
+		}
 		if n := len(interp.HandlerCtx(ctx).Env.Get("FUNCNAME").List); n >= maxFuncDepth {
 			return nil, st.fail(ctx, fmt.Sprintf("function nesting deeper than %d (infinite recursion?)", maxFuncDepth), sandbox.ErrBudget)
 		}

@@ -277,7 +277,10 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		}
 		if !slices.Contains(st.loaded, ec) {
 			st.loaded = append(st.loaded, ec)
-			st.warnings = append(st.warnings, ec.file.Warnings...)
+			for _, w := range ec.file.Warnings {
+				st.warn(w)
+			}
+			st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
 		}
 		type saved struct {
 			val string

@@ -37,6 +37,8 @@ type Evaluator struct {
 	opts     Options
 	eclasses *fileCache
 
+	banned map[string]bool // helpers that die in global scope
+
 	preludeOnce sync.Once
 	preludeFile *shell.File
 	preludeErr  error
@@ -50,7 +52,11 @@ func New(opts Options) *Evaluator {
 	if opts.MaxSteps <= 0 {
 		opts.MaxSteps = defaultMaxSteps
 	}
-	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs)}
+	banned := map[string]bool{}
+	for _, name := range globalBanned {
+		banned[name] = true
+	}
+	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned}
 }
 
 // Evaluate sources the ebuild ref names and returns its metadata. Every
