@@ -257,7 +257,7 @@ func (w *workspace) lookup(l model.Label) (*model.Target, string, bool) {
 	if !ok {
 		return nil, fmt.Sprintf("package %s does not exist (no build file)", l.Pkg()), true
 	}
-	if len(p.Diags) > 0 {
+	if p.Stopped || p.Rejected[l.Name] {
 		return nil, fmt.Sprintf("package %s has errors", l.Pkg()), false
 	}
 	names := make([]string, 0, len(p.Targets))

@@ -99,6 +99,7 @@ func TestFixtures(t *testing.T) {
 			`BUCK:19: root//:f (rule needs_info): attribute "_tool" is private (its name starts with _) and cannot be set`,
 			"BUCK:27: root//:h: attribute \"tc\": target `root//:gen` was used as a toolchain_dep, but is not a toolchain rule",
 			"BUCK:29: root//:i: attribute \"d\": target `root//:tc` was used not as a toolchain_dep, but is a toolchain rule",
+			`BUCK:33: root//:l: attribute "d": unresolved label root//:zzz: target "zzz" not found in package root// (it defines: a, d, e, files, g, gen, h, i, k, l, tc, tc-alias)`,
 			`cycle/BUCK:1: cannot load "//defs:a.bzl": it has errors`,
 			`defs/a.bzl:1: cannot load ":b.bzl": it has errors`,
 			`defs/b.bzl:1: cannot load ":a.bzl": load cycle: root//defs:a.bzl -> root//defs:b.bzl -> root//defs:a.bzl`,

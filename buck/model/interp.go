@@ -350,6 +350,12 @@ type Package struct {
 	Dir     string // absolute directory
 	Targets []*Target
 	Diags   []Diagnostic
+	// Stopped is set when evaluation ended early (a load, syntax or
+	// runtime error): Buck2 would have no targets for the package.
+	Stopped bool
+	// Rejected names the targets whose rule call was refused (bad
+	// attributes), so references to them are not reported again.
+	Rejected map[string]bool
 
 	interp *Interp
 	byName map[string]*Target
@@ -383,20 +389,23 @@ func (p *Package) callLine(thread *starlark.Thread) int {
 // workspace-relative path. Problems are in the returned Package's Diags.
 func (in *Interp) EvalPackage(id PackageID, file string) *Package {
 	cell, _ := in.cells.Lookup(id.Cell)
-	p := &Package{ID: id, File: file, Dir: filepath.Join(in.cells.Root, filepath.FromSlash(path.Dir(file))), interp: in, byName: map[string]*Target{}}
+	p := &Package{ID: id, File: file, Dir: filepath.Join(in.cells.Root, filepath.FromSlash(path.Dir(file))), interp: in, byName: map[string]*Target{}, Rejected: map[string]bool{}}
 	src, err := os.ReadFile(filepath.Join(in.cells.Root, filepath.FromSlash(file)))
 	if err != nil {
 		p.Diags = append(p.Diags, Diagnostic{file, 0, err.Error()})
+		p.Stopped = true
 		return p
 	}
 	fc := &fileCtx{cell: cell, file: file, dir: id.Path, pkg: p}
 	prog, diags := in.prepare(fc, src, true, in.buckEnv)
 	if prog == nil {
 		p.Diags = append(p.Diags, diags...)
+		p.Stopped = true
 		return p
 	}
 	if _, err := prog.Init(in.newThread(fc), in.buckEnv); err != nil {
 		p.Diags = append(p.Diags, evalDiagnostic(file, err))
+		p.Stopped = true
 	}
 	return p
 }

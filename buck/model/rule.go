@@ -242,6 +242,9 @@ func (r *Rule) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 		}
 	}
 	if len(errs) > 0 {
+		p.mu.Lock()
+		p.Rejected[name] = true
+		p.mu.Unlock()
 		for _, e := range errs {
 			p.addDiag(line, fmt.Sprintf("%s (rule %s): %s", t.Label, r.Name(), e))
 		}
