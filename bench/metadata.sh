@@ -3,7 +3,9 @@
 # and --jobs 2: wall time, CPU time and peak RSS from /usr/bin/time -v, plus
 # the machine it ran on. Prints a Markdown block for docs/BENCHMARKS.md.
 #
-# Usage: BUCKOS_SHARED=/path/to/shared bench/metadata.sh [JOBS...]
+# Usage: BUCKOS_SHARED=/path/to/shared [BENCH_REV=HEAD] bench/metadata.sh [JOBS...]
+# With BENCH_REV, the binary is built from that commit (git archive), not
+# from the working tree, so the numbers belong to exactly that commit.
 # Portage reference on this machine kind (egencache, same tree):
 # 6 min 08 s at --jobs=1, 3 min 14 s at --jobs=2.
 set -euo pipefail
@@ -22,9 +24,15 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/ebuild2buck" ./cmd/ebuild2buck
-
-commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
+if [ -n "${BENCH_REV:-}" ]; then
+	commit="$(git rev-parse --short "$BENCH_REV")"
+	mkdir "$work/src"
+	git archive "$BENCH_REV" | tar -x -C "$work/src"
+	(cd "$work/src" && go build -o "$work/ebuild2buck" ./cmd/ebuild2buck)
+else
+	commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
+	go build -o "$work/ebuild2buck" ./cmd/ebuild2buck
+fi
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 
