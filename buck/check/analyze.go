@@ -29,6 +29,9 @@ type analyzer struct {
 	w       *workspace
 	state   map[node]state
 	result  map[node]*model.Dependency // nil: failed (already reported)
+	// incompatible nodes are skipped, as Buck2 skips targets whose
+	// target_compatible_with does not hold, and their dependents.
+	incompatible map[node]bool
 	stack   []node
 	cycles  map[string]bool
 	configs map[string]*platformConfig
@@ -82,13 +85,13 @@ type detectorRule struct {
 	platform model.Label
 }
 
-func (w *workspace) analyzeAll(ctx context.Context) {
-	a := &analyzer{w: w, state: map[node]state{}, result: map[node]*model.Dependency{}, cycles: map[string]bool{}, configs: map[string]*platformConfig{}}
+func (w *workspace) analyzeAll(ctx context.Context) map[string]int {
+	a := &analyzer{w: w, state: map[node]state{}, result: map[node]*model.Dependency{}, incompatible: map[node]bool{}, cycles: map[string]bool{}, configs: map[string]*platformConfig{}}
 	a.spec = a.parseDetectorSpec()
 	a.exec = a.parseExecPlatform()
 	for _, t := range w.order {
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		p, err := a.platformOf(t)
 		if err != nil {
@@ -97,6 +100,14 @@ func (w *workspace) analyzeAll(ctx context.Context) {
 		}
 		a.analyze(node{t.Label, p})
 	}
+	skipped := map[string]int{}
+	for _, t := range w.order {
+		p, _ := a.platformOf(t)
+		if a.incompatible[node{t.Label, p}] {
+			skipped[t.Label.Cell]++
+		}
+	}
+	return skipped
 }
 
 func (a *analyzer) parseDetectorSpec() []detectorRule {
@@ -265,6 +276,15 @@ func (a *analyzer) analyze(n node) {
 		a.state[n] = done
 	}()
 	r := &resolver{a: a, platform: n.platform}
+	compatible, err := a.compatible(t, r)
+	if err != nil {
+		a.w.addDiag(t, fmt.Sprintf("%s: %v", t.Label, err))
+		return
+	}
+	if !compatible {
+		a.incompatible[n] = true
+		return
+	}
 	refs, err := a.w.in.ConfiguredRefs(t, r)
 	if err != nil {
 		a.w.addDiag(t, fmt.Sprintf("%s: %v", t.Label, err))
@@ -274,6 +294,10 @@ func (a *analyzer) analyze(n node) {
 	for _, ref := range refs {
 		dn := a.depNode(ref.Label, ref.Kind, n.platform)
 		a.analyze(dn)
+		if a.incompatible[dn] {
+			a.incompatible[n] = true
+			return
+		}
 		if a.result[dn] == nil {
 			ok = false
 		}
@@ -287,6 +311,35 @@ func (a *analyzer) analyze(n node) {
 		return
 	}
 	a.result[n] = dep
+}
+
+// compatible applies target_compatible_with (every condition must hold)
+// and the legacy compatible_with (one must hold) on the node's platform.
+func (a *analyzer) compatible(t *model.Target, r *resolver) (bool, error) {
+	all, err := a.w.in.ConfiguredLabels(t, "target_compatible_with", r)
+	if err != nil {
+		return false, err
+	}
+	for _, l := range all {
+		ok, _, err := r.Match(l)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	anyOf, err := a.w.in.ConfiguredLabels(t, "compatible_with", r)
+	if err != nil || len(anyOf) == 0 {
+		return true, err
+	}
+	for _, l := range anyOf {
+		ok, _, err := r.Match(l)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reportCycle reports the cycle that closes at n once, starting at its

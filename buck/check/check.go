@@ -30,6 +30,10 @@ type CellReport struct {
 	External string `json:"external,omitempty"`
 	Packages int    `json:"packages"`
 	Targets  int    `json:"targets"`
+	// Incompatible targets are skipped, as Buck2 skips them: their
+	// target_compatible_with does not hold on their platform, or a
+	// dependency's does not.
+	Incompatible int `json:"incompatible,omitempty"`
 }
 
 // Report is the result of checking a workspace.
@@ -49,7 +53,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		if c.External != "" {
 			where += ", external: " + c.External
 		}
-		fmt.Fprintf(&b, "cell %s (%s): %d packages, %d targets\n", c.Name, where, c.Packages, c.Targets)
+		fmt.Fprintf(&b, "cell %s (%s): %d packages, %d targets", c.Name, where, c.Packages, c.Targets)
+		if c.Incompatible > 0 {
+			fmt.Fprintf(&b, " (%d incompatible, skipped)", c.Incompatible)
+		}
+		b.WriteString("\n")
 	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(&b, "error: %s\n", e)
@@ -119,7 +127,7 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	w := newWorkspace(in, evaluated)
 	w.diags = append(w.diags, loadErrs...)
 	w.checkRefs()
-	w.analyzeAll(ctx)
+	skipped := w.analyzeAll(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -132,6 +140,9 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	}
 	for i := range rep.Cells {
 		counts[rep.Cells[i].Name] = &rep.Cells[i]
+	}
+	for cell, n := range skipped {
+		counts[cell].Incompatible = n
 	}
 	for _, p := range evaluated {
 		counts[p.ID.Cell].Packages++

@@ -132,6 +132,9 @@ func TestFixtures(t *testing.T) {
 			"BUCK:25: root//:ambiguous: attribute \"v\": both select keys `:fast` and `:linux` match the configuration, but neither is more specific and they have different values",
 			"BUCK:27: root//:none: attribute \"v\": none of 1 conditions matched configuration `root//:fast-linux` and no default was set: :slow",
 		}},
+		{"compat.txt", []string{
+			"BUCK:19: analysis of root//:linux-only (rule boom): fail: analysed linux-only (at defs/rules.bzl:2)",
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`cxx/BUCK:3: not modelled: native.cxx_library (a prelude rule or function the model does not provide) (raised at defs/cxx.bzl:2)`,
@@ -158,6 +161,25 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("OK() = %v with %d errors", rep.OK(), len(rep.Errors))
 			}
 		})
+	}
+}
+
+// TestIncompatibleCount checks that skipped targets are counted per cell.
+func TestIncompatibleCount(t *testing.T) {
+	rep, err := Check(context.Background(), writeFixture(t, "compat.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CellReport{{Name: "root", Path: ".", Packages: 1, Targets: 9, Incompatible: 3}}
+	if diff := cmp.Diff(want, rep.Cells); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
+	}
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(text.String(), "cell root (.): 1 packages, 9 targets (3 incompatible, skipped)\n") {
+		t.Errorf("text = %q", text.String())
 	}
 }
 

@@ -50,6 +50,23 @@ func (in *Interp) ConfiguredRefs(t *Target, r Resolver) ([]Ref, error) {
 	return refs, nil
 }
 
+// ConfiguredLabels returns the labels an attribute holds after resolving
+// select() for the configuration (for target_compatible_with and
+// compatible_with).
+func (in *Interp) ConfiguredLabels(t *Target, attr string, r Resolver) ([]Label, error) {
+	v, ok := t.Attrs[attr]
+	if !ok {
+		return nil, nil
+	}
+	v, err := resolveSelects(v, t.Label.Pkg(), in.cells, r)
+	if err != nil {
+		return nil, fmt.Errorf("attribute %q: %w", attr, err)
+	}
+	var out []Label
+	walkRefs(v, func(d *depRef) { out = append(out, d.label) })
+	return out, nil
+}
+
 func sortedKeys(m map[string]starlark.Value) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
