@@ -26,16 +26,16 @@ const (
 // analyzer runs rule implementations in dependency order, detecting
 // cycles, and resolves select() against target platforms.
 type analyzer struct {
-	w       *workspace
-	state   map[node]state
-	result  map[node]*model.Dependency // nil: failed (already reported)
+	w      *workspace
+	state  map[node]state
+	result map[node]*model.Dependency // nil: failed (already reported)
 	// incompatible nodes are skipped, as Buck2 skips targets whose
 	// target_compatible_with does not hold, and their dependents.
 	incompatible map[node]bool
-	stack   []node
-	cycles  map[string]bool
-	configs map[string]*platformConfig
-	spec    []detectorRule
+	stack        []node
+	cycles       map[string]bool
+	configs      map[string]*platformConfig
+	spec         []detectorRule
 	// exec is the platform exec_deps are configured for: the first of
 	// [build] execution_platforms when it is a workspace target, else ""
 	// (no constraints: an external cell's platform is not visible to the
