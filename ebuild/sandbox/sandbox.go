@@ -56,7 +56,7 @@ type Config struct {
 	// MaxSteps bounds the number of simple commands one evaluation runs.
 	MaxSteps int
 	// MaxHeapBytes aborts the evaluation when the process heap grows past
-	// it (a runaway string); 0 means 2 GiB.
+	// it (a runaway string); 0 means 1 GiB.
 	MaxHeapBytes uint64
 	// Warn receives QA notices (an intercepted tool called in global scope).
 	Warn func(msg string)
@@ -91,7 +91,7 @@ const maxGoroutines = 20000
 // New returns a Sandbox for cfg.
 func New(cfg Config) *Sandbox {
 	if cfg.MaxHeapBytes == 0 {
-		cfg.MaxHeapBytes = 2 << 30
+		cfg.MaxHeapBytes = 1 << 30
 	}
 	s := &Sandbox{cfg: cfg, heap: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
 	for _, r := range cfg.ReadRoots {
@@ -106,25 +106,42 @@ func New(cfg Config) *Sandbox {
 func (s *Sandbox) Steps() int { return int(s.steps.Load()) }
 
 // Step counts one command against the budget. The interpreter calls it
-// through the call handler, and loops call it once per iteration.
-func (s *Sandbox) Step(ctx context.Context) error {
+// through the call handler for every command.
+func (s *Sandbox) Step(ctx context.Context) error { return s.step(ctx, false) }
+
+// LoopStep counts one loop iteration. It also checks the memory budget
+// every time, since a loop can double a string without running a command.
+func (s *Sandbox) LoopStep(ctx context.Context) error { return s.step(ctx, true) }
+
+func (s *Sandbox) step(ctx context.Context, loop bool) error {
 	n := s.steps.Add(1)
 	if s.cfg.MaxSteps > 0 && n > int64(s.cfg.MaxSteps) {
 		return fmt.Errorf("%w: more than %d commands", ErrBudget, s.cfg.MaxSteps)
 	}
-	if n&63 == 0 {
+	if loop || n&63 == 0 {
 		if g := runtime.NumGoroutine(); g > maxGoroutines {
 			return fmt.Errorf("%w: more than %d concurrent subshells", ErrBudget, maxGoroutines)
 		}
-		s.heapMu.Lock()
-		metrics.Read(s.heap)
-		heap := s.heap[0].Value
-		s.heapMu.Unlock()
-		if heap.Kind() == metrics.KindUint64 && heap.Uint64() > s.cfg.MaxHeapBytes {
-			return fmt.Errorf("%w: heap above %d bytes", ErrBudget, s.cfg.MaxHeapBytes)
+		if s.heapBytes() > s.cfg.MaxHeapBytes {
+			// Garbage of an earlier evaluation must not count: collect
+			// and measure again before failing.
+			runtime.GC()
+			if s.heapBytes() > s.cfg.MaxHeapBytes {
+				return fmt.Errorf("%w: heap above %d bytes", ErrBudget, s.cfg.MaxHeapBytes)
+			}
 		}
 	}
 	return ctx.Err()
+}
+
+func (s *Sandbox) heapBytes() uint64 {
+	s.heapMu.Lock()
+	defer s.heapMu.Unlock()
+	metrics.Read(s.heap)
+	if v := s.heap[0].Value; v.Kind() == metrics.KindUint64 {
+		return v.Uint64()
+	}
+	return 0
 }
 
 // Exec is the last exec handler: it runs for every command that is neither
@@ -175,7 +192,9 @@ func (s *Sandbox) Open(ctx context.Context, path string, flag int, perm os.FileM
 		}
 	}
 	if flag&(os.O_WRONLY|os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_TRUNC) != 0 {
-		return nil, &fs.PathError{Op: "write", Path: path, Err: ErrDenied}
+		err := &fs.PathError{Op: "write", Path: path, Err: ErrDenied}
+		s.violation(ctx, err)
+		return nil, err
 	}
 	if !s.allowed(p) {
 		err := &fs.PathError{Op: "open", Path: path, Err: ErrDenied}

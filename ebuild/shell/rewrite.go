@@ -53,6 +53,8 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			instrument(n.Body, fn.Name, f.Name)
 		case *syntax.Word:
 			rewriteProcSubst(n)
+		case *syntax.CmdSubst:
+			rewriteReadFile(n)
 		case *syntax.CaseItem:
 			for _, w := range n.Patterns {
 				fixBrackets(w)
@@ -292,6 +294,25 @@ func (f *File) collectAssoc(src []byte, d *syntax.DeclClause) {
 // "$(VirtualFileCommand "$(cmds; printf x)")", so that process
 // substitution needs no FIFO on the host.
 const VirtualFileCommand = "__buckos_vfile"
+
+// ReadFileCommand prints a file after the sandbox allowed reading it:
+// $(< FILE) becomes $(ReadFileCommand FILE).
+const ReadFileCommand = "__buckos_readfile"
+
+func rewriteReadFile(cs *syntax.CmdSubst) {
+	if len(cs.Stmts) != 1 {
+		return
+	}
+	st := cs.Stmts[0]
+	if st.Cmd != nil || len(st.Redirs) != 1 || st.Redirs[0].Op != syntax.RdrIn || st.Redirs[0].Word == nil {
+		return
+	}
+	st.Cmd = &syntax.CallExpr{Args: []*syntax.Word{
+		word(posLit(ReadFileCommand, st.Pos())),
+		word(&syntax.DblQuoted{Parts: st.Redirs[0].Word.Parts}),
+	}}
+	st.Redirs = nil
+}
 
 func rewriteProcSubst(w *syntax.Word) {
 	for i, p := range w.Parts {

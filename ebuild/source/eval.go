@@ -63,6 +63,9 @@ type run struct {
 
 	// mu guards what handlers running in pipeline goroutines touch.
 	mu       sync.Mutex
+	cancel   context.CancelFunc // stops every goroutine of the evaluation
+	lastFile string             // position of the last command, for timeouts
+	lastLine int
 	warnings []string
 	failure  error // first fatal error, reported whatever the interpreter does with it
 	pending  error // refused read, reported at the next command
@@ -106,7 +109,7 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 	defer cancel()
 
 	st := &run{
-		e: e, ref: ref, api: api, file: f,
+		e: e, ref: ref, api: api, file: f, cancel: cancel,
 		exportFuncs: map[int][]string{},
 		accum:       map[string]*string{},
 	}
@@ -223,7 +226,7 @@ func (st *run) source(ctx context.Context) error {
 	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return &Error{File: st.ref.Path, Msg: fmt.Sprintf("evaluation took longer than %s", st.e.opts.Timeout), Err: err}
+			return st.timeout(ctx)
 		}
 		if errors.Is(err, context.Canceled) {
 			return &Error{File: st.ref.Path, Msg: "evaluation cancelled", Err: err}
@@ -248,7 +251,23 @@ func (st *run) fail(ctx context.Context, msg string, cause error) error {
 		st.failure = err
 	}
 	st.mu.Unlock()
+	st.cancel()
 	return err
+}
+
+// timeout is the error of an evaluation that ran out of time, placed at
+// the last command it ran.
+func (st *run) timeout(ctx context.Context) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.failure == nil {
+		file := st.lastFile
+		if file == "" {
+			file = st.ref.Path
+		}
+		st.failure = &Error{File: file, Line: st.lastLine, Msg: fmt.Sprintf("evaluation took longer than %s", st.e.opts.Timeout), Err: context.DeadlineExceeded}
+	}
+	return st.failure
 }
 
 // violation records a refused read; it fails the evaluation at the next
@@ -293,10 +312,21 @@ func (st *run) where(ctx context.Context) string {
 // call runs before every simple command: it counts steps, rewrites what
 // mvdan lacks and bounds recursion.
 func (st *run) call(ctx context.Context, args []string) ([]string, error) {
+	st.mu.Lock()
+	failed := st.failure
+	st.mu.Unlock()
+	if failed != nil {
+		return nil, failed
+	}
 	if err := st.sb.Step(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, st.timeout(ctx)
+		}
 		return nil, st.fail(ctx, err.Error(), err)
 	}
+	file, line := st.position(ctx)
 	st.mu.Lock()
+	st.lastFile, st.lastLine = file, line
 	pending, globbed := st.pending, st.globbed
 	st.globbed = false
 	if !strings.HasPrefix(args[0], "__buckos") {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -202,6 +204,21 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.fail(ctx, "die: External commands disallowed while sourcing ebuild: "+strings.Join(args[1:], " "), nil)
 	case sourceFailed:
 		return st.fail(ctx, fmt.Sprintf("die: died sourcing %s in inherit()", strings.Join(args[1:], " ")), nil)
+	case shell.ReadFileCommand:
+		if len(args) != 2 {
+			return st.fail(ctx, "internal: bad $(< file)", nil)
+		}
+		if err := st.sb.CheckRead(ctx, args[1]); err != nil {
+			return st.fail(ctx, fmt.Sprintf("%v: %v", sandbox.ErrDenied, err), err)
+		}
+		f, err := st.sb.Open(ctx, args[1], os.O_RDONLY, 0)
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "%v\n", err)
+			return interp.ExitStatus(1)
+		}
+		defer f.Close()
+		_, err = io.Copy(hc.Stdout, f)
+		return err
 	case shell.RedirectCommand:
 		for i := 1; i+1 < len(args); i += 2 {
 			check := st.sb.CheckRead
@@ -217,7 +234,10 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		}
 		return nil
 	case shell.StepCommand:
-		if err := st.sb.Step(ctx); err != nil {
+		if err := st.sb.LoopStep(ctx); err != nil {
+			if ctx.Err() != nil {
+				return st.timeout(ctx)
+			}
 			return st.fail(ctx, err.Error(), err)
 		}
 		if hc.LastExitStatus != 0 {

@@ -1,0 +1,4 @@
+EAPI=8
+SLOT="0"
+x='eval "$x"'
+eval "$x"
