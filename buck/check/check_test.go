@@ -63,6 +63,7 @@ func TestFixtures(t *testing.T) {
 			`BUCK:1: "//defs:rules.bzl" does not define "other_thing" (symbols a module loads are not re-exported)`,
 			`BUCK:2: "//defs:more.bzl" does not define "thing" (symbols a module loads are not re-exported)`,
 			`BUCK:3: cannot load "_private" from "//defs:more.bzl": names starting with _ are private to their module`,
+			`BUCK:4: cannot load "//defs:nope.bzl": file defs/nope.bzl does not exist`,
 		}},
 		{"analysis.txt", []string{
 			"BUCK:3: analysis of root//:a (rule unbound): declared outputs not bound by any action: out.txt (Buck2: artifact must be bound by now; a run() output needs .as_output())",
