@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"buckos.dev/buckos/buck/model"
 )
 
 // repoRoot is the BuckOS checkout this package lives in.
@@ -135,5 +137,37 @@ download_source(
 				}
 			}
 		})
+	}
+}
+
+// TestRepoRoot is the integration check: the repository itself (the rule
+// library, platforms, toolchains and the example cell) passes, and every
+// cell of its .buckconfig is listed.
+func TestRepoRoot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks the whole repository; skipped with -short")
+	}
+	rep, err := Check(context.Background(), repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rep.Errors {
+		t.Errorf("%s", e)
+	}
+	cells, err := model.LoadCells(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, c := range rep.Cells {
+		listed[c.Name] = true
+	}
+	for _, c := range cells.All() {
+		if !listed[c.Name] {
+			t.Errorf("cell %s is not listed", c.Name)
+		}
+	}
+	if len(rep.Cells) < 28 {
+		t.Errorf("%d cells listed, want at least the 28 package cells", len(rep.Cells))
 	}
 }
