@@ -7,6 +7,7 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -37,6 +38,10 @@ type Tree struct {
 	// MustSucceed lists ebuilds without ground truth that we must evaluate
 	// (CPF → why there is no entry).
 	MustSucceed map[string]string
+	// ByteExact says the ground truth was written by Portage itself, so
+	// what mdcache.Write makes of a matching entry must equal the file
+	// byte for byte (key order, _eclasses_ sorted by name, no empty keys).
+	ByteExact bool
 }
 
 // Trees returns the three corpus trees under shared (the BUCKOS_SHARED
@@ -78,6 +83,7 @@ func Trees(shared string) ([]Tree, error) {
 		{
 			Name:        "gentoo",
 			Dir:         gentoo,
+			ByteExact:   true,
 			Compared:    func(string, mdcache.Entry) (bool, string) { return true, "" },
 			MustFail:    gFail,
 			MustSucceed: gSucceed,
@@ -108,7 +114,8 @@ func Trees(shared string) ([]Tree, error) {
 					return false, "EAPI " + eapi + " ground truth is not compared"
 				}
 			},
-			MustFail: cFail,
+			MustFail:  cFail,
+			ByteExact: true,
 		},
 	}, nil
 }
@@ -239,6 +246,11 @@ type Report struct {
 	// MissingEbuild lists ground-truth entries with no ebuild in the tree.
 	MissingEbuild []string
 	BadNames      []error
+	// ByteChecked counts matching entries compared byte for byte with the
+	// ground-truth file (ByteExact trees); ByteMismatch lists those that
+	// differ.
+	ByteChecked  int
+	ByteMismatch []string
 	// OtherReason lists MustFail ebuilds that failed, but not because of
 	// the eclass Portage could not find (e.g. an EAPI we do not support).
 	OtherReason []string
@@ -434,6 +446,9 @@ func (r *Report) Write(w io.Writer, worst int) {
 		}
 		fmt.Fprintln(w)
 	}
+	if r.ByteChecked > 0 {
+		fmt.Fprintf(w, "  %d/%d matching entries are byte-identical to Portage's files\n", r.ByteChecked-len(r.ByteMismatch), r.ByteChecked)
+	}
 	if len(r.OtherReason) > 0 {
 		fmt.Fprintf(w, "  %d expected failures failed for another reason than Portage's (first: %s)\n", len(r.OtherReason), r.OtherReason[0])
 	}
@@ -460,9 +475,44 @@ func RunTree(ctx context.Context, t Tree, jobs int) (*Report, error) {
 		return nil, err
 	}
 	ev := source.New(source.Options{EclassDirs: r.EclassDirs()})
-	rep := Classify(t, Evaluate(ctx, ev, refs, jobs), truth)
+	results := Evaluate(ctx, ev, refs, jobs)
+	rep := Classify(t, results, truth)
 	rep.BadNames = bad
+	if t.ByteExact {
+		if err := checkBytes(t, rep, results, truth); err != nil {
+			return nil, err
+		}
+	}
 	return rep, ctx.Err()
+}
+
+// checkBytes writes every fully matching entry with mdcache.Write and
+// compares it with the ground-truth file.
+func checkBytes(t Tree, rep *Report, results []Result, truth map[string]mdcache.Entry) error {
+	for _, res := range results {
+		cpf := res.Ref.CPF()
+		want, ok := truth[cpf]
+		if res.Err != nil || !ok {
+			continue
+		}
+		if c, _ := t.Compared(cpf, want); !c || mdcache.Diff(want, res.Entry) != nil {
+			continue
+		}
+		file, err := os.ReadFile(filepath.Join(t.Dir, "metadata", "md5-cache", cpf))
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := mdcache.Write(&buf, res.Entry); err != nil {
+			return fmt.Errorf("%s: %w", cpf, err)
+		}
+		rep.ByteChecked++
+		if !bytes.Equal(file, buf.Bytes()) {
+			rep.ByteMismatch = append(rep.ByteMismatch, cpf)
+		}
+	}
+	sort.Strings(rep.ByteMismatch)
+	return nil
 }
 
 // diffWindow shortens two long values to a few words around their first

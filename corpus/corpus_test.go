@@ -52,6 +52,12 @@ func TestCorpusMetadata(t *testing.T) {
 			if rep.Rate() < minRate {
 				t.Errorf("%s: %.2f%% of %d entries fully match, want at least %.1f%%", tree.Name, 100*rep.Rate(), rep.Total, 100*minRate)
 			}
+			if len(rep.ByteMismatch) > 0 {
+				t.Errorf("%s: %d entries match but are not byte-identical to Portage's (first: %s)", tree.Name, len(rep.ByteMismatch), rep.ByteMismatch[0])
+			}
+			if tree.ByteExact && rep.ByteChecked == 0 {
+				t.Errorf("%s: no entry was compared byte for byte", tree.Name)
+			}
 			if len(rep.MissingEbuild) > 0 {
 				t.Errorf("%s: %d ground-truth entries have no ebuild (first: %s)", tree.Name, len(rep.MissingEbuild), rep.MissingEbuild[0])
 			}
