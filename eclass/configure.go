@@ -20,7 +20,7 @@ var implicitArrays = map[string]string{"cmake_src_configure": "mycmakeargs", "me
 // (`local myeconfargs=( ... )`, `mycmakeargs+=( ... )`) and one configure
 // call: econf ARGS / default (autotools, plain), cmake_src_configure (cmake),
 // meson_src_configure [ARGS] (meson).
-func configure(body []*syntax.Stmt, lang Language, env map[string]string) (configured, error) {
+func configure(body []*syntax.Stmt, lang Language, env *substitution) (configured, error) {
 	arrays := map[string][]Arg{}
 	var out configured
 	called := false
@@ -180,7 +180,7 @@ func negate(flag string) string {
 
 // appendOnly reads statements that only append to one array
 // (`arr+=( ... )`) and returns the array and the appended items.
-func appendOnly(stmts []*syntax.Stmt, arrays map[string][]Arg, env map[string]string) (string, []Arg, error) {
+func appendOnly(stmts []*syntax.Stmt, arrays map[string][]Arg, env *substitution) (string, []Arg, error) {
 	name := ""
 	var items []Arg
 	for _, st := range stmts {
@@ -236,7 +236,7 @@ func condArg(flag string, then, els []Arg) (Arg, error) {
 	return Arg{Flag: flag, Then: t, Else: e}, nil
 }
 
-func assignArray(a *syntax.Assign, arrays map[string][]Arg, env map[string]string, line int) error {
+func assignArray(a *syntax.Assign, arrays map[string][]Arg, env *substitution, line int) error {
 	if a.Name == nil || a.Array == nil || a.Index != nil {
 		return fmt.Errorf("line %d: scalar variable assignment", line)
 	}
@@ -262,7 +262,7 @@ func assignArray(a *syntax.Assign, arrays map[string][]Arg, env map[string]strin
 // wordArgs turns one shell word into argument items: "${arr[@]}" splices a
 // recognised array; otherwise the word is literal text, known variables and
 // at most one USE helper substitution ($(use_enable ...), $(usex ...), ...).
-func wordArgs(w *syntax.Word, arrays map[string][]Arg, env map[string]string) ([]Arg, error) {
+func wordArgs(w *syntax.Word, arrays map[string][]Arg, env *substitution) ([]Arg, error) {
 	if len(w.Parts) == 1 {
 		if dq, ok := w.Parts[0].(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
 			if pe, ok := dq.Parts[0].(*syntax.ParamExp); ok && pe.Index != nil && pe.Param != nil && !pe.Excl && !pe.Length && pe.Exp == nil {
@@ -303,7 +303,7 @@ func (t *template) text(s string) {
 	}
 }
 
-func (t *template) parts(parts []syntax.WordPart, inDQ bool, env map[string]string) error {
+func (t *template) parts(parts []syntax.WordPart, inDQ bool, env *substitution) error {
 	for _, part := range parts {
 		t.n++
 		switch part := part.(type) {
@@ -329,7 +329,7 @@ func (t *template) parts(parts []syntax.WordPart, inDQ bool, env map[string]stri
 				part.Slice != nil || part.Repl != nil || part.Exp != nil || part.Names != 0 {
 				return fmt.Errorf("parameter expansion with an operator")
 			}
-			v, ok := env[part.Param.Value]
+			v, ok := env.get(part.Param.Value)
 			if !ok {
 				return fmt.Errorf("variable ${%s} is only known at build time", part.Param.Value)
 			}
@@ -381,7 +381,7 @@ type helperOut struct{ flag, on, off string }
 // helper evaluates $(use_enable ...), $(use_with ...), $(usex ...),
 // $(usev ...), $(meson_use ...), $(meson_feature ...) and
 // $(cmake_use_find_package ...) symbolically, following PMS and the eclasses.
-func helper(cs *syntax.CmdSubst, env map[string]string) (helperOut, error) {
+func helper(cs *syntax.CmdSubst, env *substitution) (helperOut, error) {
 	if len(cs.Stmts) != 1 {
 		return helperOut{}, fmt.Errorf("command substitution with %d statements", len(cs.Stmts))
 	}

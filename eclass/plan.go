@@ -71,7 +71,7 @@ func Analyze(m *ebuild.Metadata) *Plan {
 		}
 	}
 	slices.Sort(names)
-	var env map[string]string // built on first use: most ebuilds need none
+	var env *substitution // built on first use: most ebuilds need none
 	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	for _, name := range names {
 		src := m.Funcs[name].Source
@@ -405,17 +405,16 @@ func listVar(m *ebuild.Metadata, name string) []string {
 	return nil
 }
 
-// substitutions are the variables a declarative argument may use: the
+// substitution holds the variables a declarative argument may use: the
 // PMS package variables, EPREFIX (BuckOS is never a Prefix install), and
 // the ebuild's global string variables except those naming build-time
 // directories, whose values only the phase runner knows.
-func substitutions(m *ebuild.Metadata) map[string]string {
-	env := map[string]string{}
-	for name, v := range m.Vars {
-		if v.Kind == ebuild.KindString && !runtimeVars[name] && !strings.HasPrefix(name, "PORTAGE_") && !mentionsBuildDir(m, v.Str) {
-			env[name] = v.Str
-		}
-	}
+type substitution struct {
+	m   *ebuild.Metadata
+	pms map[string]string
+}
+
+func substitutions(m *ebuild.Metadata) *substitution {
 	r := m.Ref
 	pv := r.PVR
 	if v, err := version.Parse(r.PVR); err == nil {
@@ -425,17 +424,28 @@ func substitutions(m *ebuild.Metadata) map[string]string {
 	if i := strings.LastIndex(r.PVR, "-r"); i >= 0 && pv != r.PVR {
 		pr = r.PVR[i+1:]
 	}
-	for k, v := range map[string]string{
+	pms := map[string]string{
 		"CATEGORY": r.Category, "PN": r.PN, "PV": pv, "PR": pr, "PVR": r.PVR,
 		"P": r.PN + "-" + pv, "PF": r.PN + "-" + r.PVR, "EPREFIX": "",
-	} {
-		env[k] = v
 	}
 	if s, ok := m.Raw["SLOT"]; ok {
 		slot, _, _ := strings.Cut(s, "/")
-		env["SLOT"] = slot
+		pms["SLOT"] = slot
 	}
-	return env
+	return &substitution{m: m, pms: pms}
+}
+
+// get returns the value of variable name, if a declarative argument may
+// use it.
+func (s *substitution) get(name string) (string, bool) {
+	if v, ok := s.pms[name]; ok {
+		return v, true
+	}
+	v, ok := s.m.Vars[name]
+	if !ok || v.Kind != ebuild.KindString || runtimeVars[name] || strings.HasPrefix(name, "PORTAGE_") || mentionsBuildDir(s.m, v.Str) {
+		return "", false
+	}
+	return v.Str, true
 }
 
 var runtimeVars = map[string]bool{

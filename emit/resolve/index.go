@@ -69,20 +69,31 @@ func DefaultVersion(versions []Version) (string, bool) {
 // sortedVersions orders versions oldest first (PMS comparison); versions
 // that do not parse sort first, by text.
 func sortedVersions(versions []Version) []Version {
-	out := slices.Clone(versions)
-	slices.SortStableFunc(out, func(a, b Version) int {
-		va, ea := version.Parse(a.PVR)
-		vb, eb := version.Parse(b.PVR)
+	type parsed struct {
+		v   Version
+		pv  version.Version
+		bad bool
+	}
+	ps := make([]parsed, len(versions))
+	for i, v := range versions {
+		pv, err := version.Parse(v.PVR)
+		ps[i] = parsed{v, pv, err != nil}
+	}
+	slices.SortStableFunc(ps, func(a, b parsed) int {
 		switch {
-		case ea != nil && eb != nil:
-			return strings.Compare(a.PVR, b.PVR)
-		case ea != nil:
+		case a.bad && b.bad:
+			return strings.Compare(a.v.PVR, b.v.PVR)
+		case a.bad:
 			return -1
-		case eb != nil:
+		case b.bad:
 			return 1
 		}
-		return version.Compare(va, vb)
+		return version.Compare(a.pv, b.pv)
 	})
+	out := make([]Version, len(ps))
+	for i, p := range ps {
+		out[i] = p.v
+	}
 	return out
 }
 
@@ -102,6 +113,10 @@ type entry struct {
 	pkg    Package
 	place  cells.Place
 	parsed []version.Version // parallel to pkg.Versions; zero when unparsable
+	// hasDefault and slotDefault cache DefaultVersion of the package and of
+	// each slot's versions (built by NewIndex).
+	hasDefault  bool
+	slotDefault map[string]bool
 }
 
 // NewIndex indexes pkgs; every package must be placed by layout. A key that
@@ -126,6 +141,17 @@ func NewIndex(layout *cells.Layout, pkgs []Package) (*Index, error) {
 			pv, _ := version.Parse(v.PVR)
 			e.pkg.Versions = append(e.pkg.Versions, v)
 			e.parsed = append(e.parsed, pv)
+		}
+	}
+	for _, e := range ix.pkgs {
+		_, e.hasDefault = DefaultVersion(e.pkg.Versions)
+		bySlot := map[string][]Version{}
+		for _, v := range e.pkg.Versions {
+			bySlot[v.Slot] = append(bySlot[v.Slot], v)
+		}
+		e.slotDefault = make(map[string]bool, len(bySlot))
+		for slot, vs := range bySlot {
+			_, e.slotDefault[slot] = DefaultVersion(vs)
 		}
 	}
 	return ix, nil

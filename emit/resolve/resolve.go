@@ -139,24 +139,35 @@ func constraint(a atom.Atom) string {
 // slot alias (a version of that slot that may be a default), a plain atom
 // needs the default version.
 func (e *entry) unsatisfied(a atom.Atom) string {
-	if a.Op == "" {
-		var cands []Version
-		for _, v := range e.pkg.Versions {
-			if (a.Slot == "" || v.Slot == a.Slot) && (a.SubSlot == "" || v.SubSlot == a.SubSlot) {
-				cands = append(cands, v)
-			}
-		}
+	if a.Op == "" && a.SubSlot == "" {
 		switch {
-		case len(cands) == 0:
-			return "no version satisfies it"
-		case a.Slot == "" && a.SubSlot == "":
-			if _, ok := DefaultVersion(e.pkg.Versions); !ok {
+		case a.Slot == "":
+			if !e.hasDefault {
 				return "the package has no version that may be the default (all masked or live)"
 			}
 		default:
-			if _, ok := DefaultVersion(cands); !ok {
+			ok, known := e.slotDefault[a.Slot]
+			if !known {
+				return "no version satisfies it"
+			}
+			if !ok {
 				return "only masked or live versions satisfy it"
 			}
+		}
+		return ""
+	}
+	if a.Op == "" {
+		var cands []Version
+		for _, v := range e.pkg.Versions {
+			if (a.Slot == "" || v.Slot == a.Slot) && v.SubSlot == a.SubSlot {
+				cands = append(cands, v)
+			}
+		}
+		if len(cands) == 0 {
+			return "no version satisfies it"
+		}
+		if _, ok := DefaultVersion(cands); !ok {
+			return "only masked or live versions satisfy it"
 		}
 		return ""
 	}
