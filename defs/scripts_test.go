@@ -681,3 +681,79 @@ func TestDownloadSignature(t *testing.T) {
 		})
 	}
 }
+
+// TestPhaseRunnerBuildSystems builds the examples//hello sources with each build
+// system's default phases, as the rules of defs/rules/ configure them. A build system
+// whose host tool is missing is skipped, naming the tool.
+func TestPhaseRunnerBuildSystems(t *testing.T) {
+	tests := []struct {
+		bs, dir string
+		tools   []string
+		probe   []string // a host command that must succeed, else the case is skipped
+		lines   []string
+		bin     string // installed program to run
+		want    string // its output
+		file    string // or an installed file that must exist
+	}{
+		{bs: "autotools", dir: "hello-c-1.0", tools: []string{"cc", "make"}, lines: []string{"BUCKOS_CONFIGURE_ARGS=('--enable-greeting')"}, bin: "usr/bin/hello", want: "hello from configure_make_package\n"},
+		{bs: "cmake", dir: "hello-cmake-1.0", tools: []string{"cmake", "cc"}, lines: []string{"BUCKOS_CMAKE_ARGS=('-DGREETING=ON')"}, bin: "usr/bin/hello", want: "hello from cmake_package\n"},
+		{bs: "meson", dir: "hello-meson-1.0", tools: []string{"meson", "ninja", "cc"}, lines: []string{"BUCKOS_MESON_ARGS=('-Dgreeting=enabled')"}, bin: "usr/bin/hello", want: "hello from meson_package\n"},
+		{bs: "go", dir: "hello-go-1.0", tools: []string{"go"}, lines: []string{"BUCKOS_GO_PACKAGES=('.')"}, bin: "usr/bin/hello", want: "hello from go_package\n"},
+		{bs: "cargo", dir: "hello-rust-1.0", tools: []string{"cargo"}, lines: []string{"BUCKOS_BINS=('hello')"}, bin: "usr/bin/hello", want: "hello from cargo_package\n"},
+		{bs: "perl", dir: "hello-perl-1.0", tools: []string{"perl", "make"}, file: "Hello.pm"},
+		{bs: "python", dir: "hello-py-1.0", tools: []string{"python3"}, probe: []string{"python3", "-c", "import setuptools, wheel"}, file: "__init__.py"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.bs, func(t *testing.T) {
+			for _, tool := range tc.tools {
+				if _, err := exec.LookPath(tool); err != nil {
+					t.Skipf("the host has no %s (needed for the %s build system)", tool, tc.bs)
+				}
+			}
+			if len(tc.probe) > 0 {
+				if out, err := exec.Command(tc.probe[0], tc.probe[1:]...).CombinedOutput(); err != nil {
+					t.Skipf("the host cannot build %s packages offline (%v failed: %s)", tc.bs, tc.probe, bytes.TrimSpace(out))
+				}
+			}
+			t.Parallel()
+			src, err := filepath.Abs(filepath.Join("..", "packages", "linux", "examples", "hello", tc.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			pn := strings.TrimSuffix(tc.dir, "-1.0")
+			eb := ebuildFile(t, dir, append([]string{
+				fmt.Sprintf("CATEGORY='app-misc' PN='%s' PV='1.0' PR='r0' PVR='1.0' PF='%s-1.0' P='%s-1.0' SLOT='0' EAPI='8'", pn, pn, pn),
+				"IUSE_EFFECTIVE='' USE='' RESTRICT=''",
+				"BUCKOS_BUILD_SYSTEM='" + tc.bs + "'",
+			}, tc.lines...)...)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			img := filepath.Join(dir, "image")
+			out, err := runner(t, ctx, dir, nil, "--image", img, "--logs", filepath.Join(dir, "logs"), "--ebuild", eb, "--distfile", src)
+			if err != nil {
+				t.Fatalf("phase runner failed: %v\n%s", err, out)
+			}
+			if tc.file != "" {
+				found := false
+				filepath.WalkDir(img, func(p string, d os.DirEntry, err error) error {
+					if err == nil && d.Name() == tc.file {
+						found = true
+					}
+					return nil
+				})
+				if !found {
+					t.Errorf("the image has no %s", tc.file)
+				}
+				return
+			}
+			got, err := exec.Command(filepath.Join(img, tc.bin)).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", tc.bin, err, got)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Errorf("%s output (-want +got):\n%s", tc.bin, diff)
+			}
+		})
+	}
+}

@@ -188,7 +188,15 @@ __outer() {
 		__BUCKOS_PATCH_FILES=($(for f in "${patches[@]}"; do printf '%q ' "$(abs "$f")"; done))
 	EOF
 
-	env -i TERM=dumb LC_ALL=C.UTF-8 TMPDIR="$work/temp" "$BASH" --noprofile --norc "$__self" --driver "$work/runner.env"
+	# The phases run in a clean environment. With the host toolchain, the few variables
+	# host toolchain managers need to find their compilers are kept (rustup, pyenv).
+	local -a keep=()
+	if [ "$toolchain_mode" = host ]; then
+		local h=${HOME:-/nonexistent}
+		[ -d "${RUSTUP_HOME:-$h/.rustup}" ] && keep+=("RUSTUP_HOME=${RUSTUP_HOME:-$h/.rustup}")
+		[ -d "${PYENV_ROOT:-$h/.pyenv}" ] && keep+=("PYENV_ROOT=${PYENV_ROOT:-$h/.pyenv}")
+	fi
+	env -i TERM=dumb LC_ALL=C.UTF-8 TMPDIR="$work/temp" "${keep[@]}" "$BASH" --noprofile --norc "$__self" --driver "$work/runner.env"
 	local rc=$?
 	if [ -n "$logs" ]; then
 		mkdir -p "$logs"
