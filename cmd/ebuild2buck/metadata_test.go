@@ -251,3 +251,33 @@ func TestRegenerate(t *testing.T) {
 		}
 	}
 }
+
+// TestMetadataCorpusCategory runs the command on one category of the corpus
+// gentoo tree, whose md5-cache Portage wrote: the output must be the same
+// files, byte for byte.
+func TestMetadataCorpusCategory(t *testing.T) {
+	shared := os.Getenv("BUCKOS_SHARED")
+	if shared == "" {
+		t.Skip("needs BUCKOS_SHARED pointing at the shared/ directory holding corpus/gentoo")
+	}
+	tree := filepath.Join(shared, "corpus", "gentoo")
+	want := filepath.Join(tree, "metadata", "md5-cache", "sys-libs")
+	if _, err := os.Stat(want); err != nil {
+		t.Fatalf("corpus data missing: %v", err)
+	}
+	out := t.TempDir()
+	stdout, stderr, err := runEbuild2buck(t, "metadata", tree, "--out", out, "sys-libs/*")
+	if err != nil {
+		t.Fatalf("metadata: %v\n%s", err, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("stderr = %q, want nothing", stderr)
+	}
+	got := readTree(t, filepath.Join(out, "sys-libs"))
+	if len(got) == 0 {
+		t.Fatalf("no entries written; stdout %q", stdout)
+	}
+	if d := cmp.Diff(readTree(t, want), got); d != "" {
+		t.Errorf("sys-libs entries differ from Portage's (-portage +ours):\n%s", d)
+	}
+}
