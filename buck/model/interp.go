@@ -45,6 +45,14 @@ type fileCtx struct {
 	chain  []string // modules being loaded, outermost first
 	held   bool     // this goroutine holds loadMu
 	interp *Interp
+	// rules are the rule() values this module created, with the line of
+	// the call, to find those never assigned to a global.
+	rules []createdRule
+}
+
+type createdRule struct {
+	rule *Rule
+	line int
 }
 
 const fileKey = "buckos.file"
@@ -289,6 +297,22 @@ func (in *Interp) execModule(fc *fileCtx, src []byte) *module {
 	globals, err := prog.Init(in.newThread(fc), in.bzlEnv)
 	if err != nil {
 		return &module{diags: []Diagnostic{evalDiagnostic(fc.file, err)}, failed: true}
+	}
+	assigned := map[*Rule]bool{}
+	for _, v := range globals {
+		if r, ok := v.(*Rule); ok {
+			assigned[r] = true
+		}
+	}
+	var unassigned []Diagnostic
+	for _, cr := range fc.rules {
+		if !assigned[cr.rule] {
+			// Buck2 fails to freeze such a module (rule.rs RuleNotAssigned).
+			unassigned = append(unassigned, Diagnostic{fc.file, cr.line, fmt.Sprintf("rule defined in `%s` must be assigned to a variable, e.g. `my_rule = rule(...)`", fc.file)})
+		}
+	}
+	if len(unassigned) > 0 {
+		return &module{diags: unassigned, failed: true}
 	}
 	names := make([]string, 0, len(globals))
 	for k := range globals {

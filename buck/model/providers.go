@@ -161,6 +161,17 @@ func builtinProvider(thread *starlark.Thread, b *starlark.Builtin, args starlark
 	default:
 		return nil, fmt.Errorf("provider: fields must be a list or a dict of field names, got %s", fields.Type())
 	}
+	seen := map[string]bool{}
+	var dups []string
+	for _, f := range p.fields {
+		if seen[f] {
+			dups = append(dups, "`"+f+"`")
+		}
+		seen[f] = true
+	}
+	if len(dups) > 0 {
+		return nil, fmt.Errorf("provider: non-unique field names: [%s]", strings.Join(dups, ", "))
+	}
 	return p, nil
 }
 

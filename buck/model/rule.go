@@ -74,6 +74,9 @@ func builtinRule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if cfg != starlark.None {
 		return nil, notModelled("rule(cfg = ...) transitions")
 	}
+	if isToolchain && isConfig {
+		return nil, fmt.Errorf("rule defined with both `is_configuration_rule` and `is_toolchain_rule`, these options are mutually exclusive")
+	}
 	fc := fileOf(thread)
 	r := &Rule{impl: impl, attrs: standardAttrs(), defCell: fc.cell.Name, defFile: fc.file, isToolchain: isToolchain, isConfiguration: isConfig}
 	for _, kv := range attrs.Items() {
@@ -89,6 +92,9 @@ func builtinRule(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			return nil, fmt.Errorf("rule: attribute %q must be an attrs.* value, got %s", name, kv[1].Type())
 		}
 		r.attrs[name] = a
+	}
+	if fc.pkg == nil {
+		fc.rules = append(fc.rules, createdRule{r, int(thread.CallFrame(1).Pos.Line)})
 	}
 	return r, nil
 }
