@@ -16,7 +16,8 @@ import (
 
 // host is a minimal Buck2-like host for evaluating defs/ in go.starlark.net: rule()
 // returns a callable that records its keyword arguments, attrs.* and providers are
-// inert, native.alias/filegroup are recorded, read_config answers from a map. It lets
+// inert, native.alias/filegroup are recorded, read_root_config answers from a map
+// (read_config is absent on purpose: in Buck2 it reads the calling cell's config). It lets
 // these tests observe exactly what the macros pass to the rules.
 type host struct {
 	root      string            // the repository root
@@ -109,7 +110,7 @@ func (h *host) predeclared() starlark.StringDict {
 			return starlarkstruct.FromStringDict(starlark.String("select"), starlark.StringDict{"select": args[0]}), nil
 		}),
 		"native": native,
-		"read_config": starlark.NewBuiltin("read_config", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"read_root_config": starlark.NewBuiltin("read_root_config", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var section, key string
 			var def starlark.Value = starlark.None
 			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "section", &section, "key", &key, "default?", &def); err != nil {

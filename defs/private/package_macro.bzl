@@ -97,7 +97,7 @@ def download(
     if gpg_key != None and signature_uri == None and not auto_detect_signature:
         fail("{}: gpg_key needs signature_uri or auto_detect_signature = True".format(what))
     if mirrors == None:
-        mirrors = [m for m in read_config("buckos", "mirrors", "").split(" ") if m != ""]
+        mirrors = [m for m in read_root_config("buckos", "mirrors", "").split(" ") if m != ""]
     download_source_rule(
         name = name,
         filename = distfile_name(name, uris, filename),
@@ -112,8 +112,8 @@ def download(
         auto_detect_signature = auto_detect_signature,
         mirrors = mirrors,
         restrict = restrict,
-        distdir = read_config("buckos", "distdir", ""),
-        verify_signatures = _truthy(read_config("buckos", "verify_signatures", "true")),
+        distdir = read_root_config("buckos", "distdir", ""),
+        verify_signatures = _truthy(read_root_config("buckos", "verify_signatures", "true")),
         labels = labels + ["buckos:distfile"],
         visibility = visibility,
     )
@@ -300,7 +300,7 @@ def package_target(
     eff = state.all_on
     flags = state.all_flags
     check_required_use(what, required_use, eff, flags)
-    accept = [t for t in read_config("buckos", "accept_license", "").split(" ") if t != ""]
+    accept = [t for t in read_root_config("buckos", "accept_license", "").split(" ") if t != ""]
     if accept and license:
         check_license(what, license, accept, eff)
 
@@ -471,7 +471,7 @@ def package_target(
         eclass_srcs = eclass_srcs,
         env = env,
         run_tests = run_tests,
-        allow_network = _truthy(read_config("buckos", "allow_network_in_build", "false")),
+        allow_network = _truthy(read_root_config("buckos", "allow_network_in_build", "false")),
         labels = list(unique_labels.keys()),
         visibility = visibility,
         **extra

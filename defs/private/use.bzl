@@ -44,7 +44,7 @@ def _apply(state, tokens, known):
 
 def global_use():
     """Global USE tokens: config/use.bzl USE followed by [buckos] use."""
-    return list(USE) + [t for t in read_config("buckos", "use", "").split(" ") if t != ""]
+    return list(USE) + [t for t in read_root_config("buckos", "use", "").split(" ") if t != ""]
 
 def package_use_tokens(package):
     """The package.use tokens for CATEGORY/PN from config/package_use.bzl."""

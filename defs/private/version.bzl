@@ -188,14 +188,14 @@ def version_matches(constraint, version):
     return True
 
 def sort_versions(versions):
-    """Returns the versions sorted newest first (a stable insertion sort)."""
-    out = []
-    for v in versions:
-        p = must_parse_version(v, "sort_versions")
-        pos = len(out)
-        for i in range(len(out)):
-            if compare_parsed(p, must_parse_version(out[i], "sort_versions")) > 0:
-                pos = i
+    """Returns the versions sorted newest first (a stable insertion sort, each parsed once)."""
+    parsed = [must_parse_version(v, "sort_versions") for v in versions]
+    order = []
+    for i in range(len(parsed)):
+        pos = len(order)
+        for j in range(len(order)):
+            if compare_parsed(parsed[i], parsed[order[j]]) > 0:
+                pos = j
                 break
-        out.insert(pos, v)
-    return out
+        order.insert(pos, i)
+    return [versions[i] for i in order]

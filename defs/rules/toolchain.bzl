@@ -28,7 +28,7 @@ buckos_toolchain = rule(
 def buckos_toolchain_alias(name, bootstrap, host, visibility = ["PUBLIC"]):
     """The toolchain every package uses: selected by platform, or forced to the host
     toolchain by [buckos] use_host_toolchain = true."""
-    if read_config("buckos", "use_host_toolchain", "false").lower() in ["true", "1", "yes"]:
+    if read_root_config("buckos", "use_host_toolchain", "false").lower() in ["true", "1", "yes"]:
         actual = host
     else:
         actual = select({
