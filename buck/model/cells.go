@@ -32,6 +32,9 @@ type Cells struct {
 	cells   map[string]*Cell
 	aliases map[string]string
 	rootCel *Cell
+	// inferTargetNames is [buck2] infer_target_names: cell//pkg in an
+	// attribute means cell//pkg:<last component of pkg>.
+	inferTargetNames bool
 }
 
 // LoadCells reads the root cell's configuration: [cells] (and the legacy
@@ -53,6 +56,9 @@ func LoadCells(root string) (*Cells, error) {
 		return nil, err
 	}
 	cs := &Cells{Root: abs, cells: map[string]*Cell{}, aliases: map[string]string{}}
+	if v, ok := rootCfg.Get("buck2", "infer_target_names"); ok {
+		cs.inferTargetNames = strings.EqualFold(v, "true")
+	}
 	for _, section := range []string{"repositories", "cells"} {
 		for _, name := range rootCfg.Keys(section) {
 			p, _ := rootCfg.Get(section, name)

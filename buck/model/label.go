@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -114,7 +115,11 @@ func ParseLabel(s string, cur PackageID, cs *Cells) (Label, error) {
 	}
 	pkg, name, ok := strings.Cut(rest, ":")
 	if !ok {
-		return Label{}, fmt.Errorf("label %q has no target name: Buck2 needs cell//package:name in attributes", s)
+		if !cs.inferTargetNames || rest == "" {
+			return Label{}, fmt.Errorf("label %q has no target name: Buck2 needs cell//package:name in attributes (unless [buck2] infer_target_names = true)", s)
+		}
+		// [buck2] infer_target_names: //foo/bar means //foo/bar:bar.
+		pkg, name = rest, path.Base(rest)
 	}
 	if err := checkPackagePath(s, pkg); err != nil {
 		return Label{}, err

@@ -126,7 +126,7 @@ func TestParseLabel(t *testing.T) {
 		{in: "core//:top", want: "core//:top"},
 		{in: ":zlib[headers]", want: "core//zlib:zlib[headers]"},
 		{in: "nocell//a:b", err: `label "nocell//a:b": unknown cell "nocell" (not in [cells] or [cell_aliases] of .buckconfig)`},
-		{in: "core//zlib", err: `label "core//zlib" has no target name: Buck2 needs cell//package:name in attributes`},
+		{in: "core//zlib", err: `label "core//zlib" has no target name: Buck2 needs cell//package:name in attributes (unless [buck2] infer_target_names = true)`},
 		{in: "core//a/../b:c", err: `label "core//a/../b:c": package path "a/../b" must be normalized`},
 		{in: "zlib", err: `"zlib" is not a label: expected [cell]//package:name or :name`},
 		{in: ":", err: `label ":": empty target name`},
@@ -145,6 +145,18 @@ func TestParseLabel(t *testing.T) {
 		if err != nil || l.String() != tt.want {
 			t.Errorf("ParseLabel(%q) = %s, %v; want %s", tt.in, l, err, tt.want)
 		}
+	}
+}
+
+func TestInferTargetNames(t *testing.T) {
+	dir := writeFiles(t, map[string]string{".buckconfig": "[cells]\nroot = .\n[buck2]\ninfer_target_names = true\n"})
+	cs, err := LoadCells(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ParseLabel("//foo/bar", PackageID{Cell: "root"}, cs)
+	if err != nil || l.String() != "root//foo/bar:bar" {
+		t.Errorf("ParseLabel(//foo/bar) = %s, %v; want root//foo/bar:bar", l, err)
 	}
 }
 
