@@ -66,8 +66,9 @@ func IndexPackage(versions []*ebuild.Metadata, masked func(*ebuild.Metadata) boo
 		slot, sub := splitSlot(m.Raw["SLOT"])
 		p.Versions = append(p.Versions, resolve.Version{
 			PVR: m.Ref.PVR, Slot: slot, SubSlot: sub,
-			Keywords: strings.Fields(m.Raw["KEYWORDS"]),
-			Masked:   masked != nil && masked(m),
+			Keywords:   strings.Fields(m.Raw["KEYWORDS"]),
+			Masked:     masked != nil && masked(m),
+			Properties: strings.Fields(m.Raw["PROPERTIES"]),
 		})
 	}
 	return p
@@ -122,7 +123,8 @@ func Package(in Input) (*build.File, *Report, error) {
 		rep.Versions = append(rep.Versions, vr)
 		slot, sub := splitSlot(m.Raw["SLOT"])
 		kept = append(kept, resolve.Version{PVR: m.Ref.PVR, Slot: slot, SubSlot: sub,
-			Keywords: strings.Fields(m.Raw["KEYWORDS"]), Masked: masked[m.Ref.PVR]})
+			Keywords: strings.Fields(m.Raw["KEYWORDS"]), Masked: masked[m.Ref.PVR],
+			Properties: strings.Fields(m.Raw["PROPERTIES"])})
 	}
 	if len(targets) == 0 {
 		return nil, rep, fmt.Errorf("gen: %s: no ebuild could be translated: %s", key, strings.Join(rep.Problems, "; "))

@@ -19,11 +19,16 @@ type Version struct {
 	SubSlot  string
 	Keywords []string // KEYWORDS tokens
 	Masked   bool     // profiles/package.mask
+	// Properties holds PROPERTIES tokens ("live" marks a live ebuild).
+	Properties []string
 }
 
-// Live reports a live ebuild (version 9999, 99999999, ...): it never is
-// a default.
+// Live reports a live ebuild (PROPERTIES=live, as git-r3 sets it, or a
+// version made of 9s such as 9999): it never is a default.
 func (v Version) Live() bool {
+	if slices.Contains(v.Properties, "live") {
+		return true
+	}
 	main, _, _ := strings.Cut(v.PVR, "-")
 	return strings.Trim(main, "9") == "" && len(main) >= 4
 }

@@ -174,6 +174,7 @@ func TestDefaultVersion(t *testing.T) {
 		{"testing when no stable", []Version{{PVR: "1.0", Keywords: []string{"~amd64"}}, {PVR: "2.0-r1", Keywords: []string{"~amd64"}}, {PVR: "2.0", Keywords: []string{"~amd64"}}}, "2.0-r1"},
 		{"masked stable skipped", []Version{{PVR: "1.0", Keywords: []string{"amd64"}}, {PVR: "1.1", Keywords: []string{"amd64"}, Masked: true}}, "1.0"},
 		{"live never", []Version{{PVR: "9999", Keywords: []string{"amd64"}}, {PVR: "0.1", Keywords: []string{"~arm64"}}}, "0.1"},
+		{"live by PROPERTIES", []Version{{PVR: "2.43.9999", Keywords: []string{"amd64"}, Properties: []string{"live"}}, {PVR: "2.42", Keywords: []string{"amd64"}}}, "2.42"},
 		{"nothing qualifies", []Version{{PVR: "9999"}, {PVR: "1", Masked: true}}, ""},
 		{"unkeyworded when nothing else", []Version{{PVR: "9999"}, {PVR: "2", Masked: true}, {PVR: "1.1"}, {PVR: "1.0"}}, "1.1"},
 	}
