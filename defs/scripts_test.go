@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -755,5 +756,131 @@ func TestPhaseRunnerBuildSystems(t *testing.T) {
 				t.Errorf("%s output (-want +got):\n%s", tc.bin, diff)
 			}
 		})
+	}
+}
+
+// TestPhaseRunnerSysroot stages two dependency images (a library and the library it
+// needs, as a DEPEND entry and its RDEPEND closure would project them) and builds a
+// program against them through pkg-config, CPPFLAGS and LDFLAGS.
+func TestPhaseRunnerSysroot(t *testing.T) {
+	for _, tool := range []string{"cc", "ar", "pkg-config"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the host has no %s", tool)
+		}
+	}
+	dir := t.TempDir()
+	// bar: a static library; foo: a static library using bar, with a .pc file.
+	barImg := filepath.Join(dir, "bar-image")
+	fooImg := filepath.Join(dir, "foo-image")
+	writeFiles(t, dir, map[string]string{
+		"bar-src/bar.c":                        "int bar(void) { return 40; }\n",
+		"bar-image/usr/include/bar.h":          "int bar(void);\n",
+		"foo-src/foo.c":                        "#include <bar.h>\nint foo(void) { return bar() + 2; }\n",
+		"foo-image/usr/include/foo.h":          "#include <bar.h>\nint foo(void);\n",
+		"foo-image/usr/lib64/pkgconfig/foo.pc": "prefix=/usr\nlibdir=${prefix}/lib64\nincludedir=${prefix}/include\n\nName: foo\nDescription: test\nVersion: 1.0\nLibs: -L${libdir} -lfoo -lbar\nCflags: -I${includedir}\n",
+		"app/app-1/main.c":                     "#include <stdio.h>\n#include <foo.h>\nint main(void) { printf(\"%d\\n\", foo()); return 0; }\n",
+	})
+	for _, c := range [][]string{
+		{"cc", "-c", "-I" + filepath.Join(barImg, "usr/include"), "-o", filepath.Join(dir, "bar.o"), filepath.Join(dir, "bar-src/bar.c")},
+		{"cc", "-c", "-I" + filepath.Join(barImg, "usr/include"), "-o", filepath.Join(dir, "foo.o"), filepath.Join(dir, "foo-src/foo.c")},
+		{"mkdir", "-p", filepath.Join(barImg, "usr/lib64"), filepath.Join(fooImg, "usr/lib64")},
+		{"ar", "rcs", filepath.Join(barImg, "usr/lib64/libbar.a"), filepath.Join(dir, "bar.o")},
+		{"ar", "rcs", filepath.Join(fooImg, "usr/lib64/libfoo.a"), filepath.Join(dir, "foo.o")},
+	} {
+		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", c, err, out)
+		}
+	}
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-misc' PN='app' PV='1' PR='r0' PVR='1' PF='app-1' P='app-1' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='' USE='' RESTRICT='' BUCKOS_BUILD_SYSTEM='ebuild'",
+		`src_compile() { $(tc-getCC) ${CPPFLAGS} ${CFLAGS} -o app main.c ${LDFLAGS} $(pkg-config --cflags --libs foo) || die "link failed"; }`,
+		`src_install() { dobin app; }`,
+	)
+	img := filepath.Join(dir, "image")
+	out, err := runner(t, context.Background(), dir, nil, "--image", img, "--ebuild", eb,
+		"--distfile", filepath.Join(dir, "app", "app-1"),
+		"--sysroot", "dev-libs/foo-1.0", fooImg, "--sysroot", "dev-libs/bar-1.0", barImg)
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	got, err := exec.Command(filepath.Join(img, "usr", "bin", "app")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("app: %v\n%s", err, got)
+	}
+	if diff := cmp.Diff("42\n", string(got)); diff != "" {
+		t.Errorf("app output (-want +got):\n%s", diff)
+	}
+	// The sysroot is staged, not installed: the image holds only the package's files.
+	if _, err := os.Stat(filepath.Join(img, "usr", "include", "foo.h")); err == nil {
+		t.Errorf("a dependency's header leaked into the image")
+	}
+}
+
+func TestPhaseRunnerBlockers(t *testing.T) {
+	dir := t.TempDir()
+	dep := filepath.Join(dir, "dep-image")
+	writeFiles(t, dir, map[string]string{"dep-image/usr/share/dep": "x\n"})
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-misc' PN='b' PV='1' PR='r0' PVR='1' PF='b-1' P='b-1' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='' USE='' RESTRICT='' BUCKOS_BUILD_SYSTEM='ebuild'", `src_unpack() { mkdir -p "${S}"; }`)
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"blocked package in the sysroot", []string{"--sysroot", "app-arch/lz4-1.10.0-r1", dep, "--blocker", "app-arch/lz4"}, "app-arch/lz4 is blocked by this package but app-arch/lz4-1.10.0-r1 is in its dependency closure"},
+		{"blocked by name pattern among tools", []string{"--tool", "app-arch/lz4-1.10.0", dep, "--blocker", "*/lz4"}, "is in its BDEPEND closure"},
+		{"a different package is fine", []string{"--sysroot", "app-arch/lz4-1.10.0", dep, "--blocker", "app-arch/lz4-compat"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := runner(t, context.Background(), dir, nil, append([]string{"--image", filepath.Join(t.TempDir(), "image"), "--ebuild", eb}, tc.args...)...)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("phase runner failed: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(out, tc.wantErr) {
+				t.Fatalf("err = %v, want failure with %q:\n%s", err, tc.wantErr, out)
+			}
+		})
+	}
+}
+
+func TestAssembleRootfs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a/usr/bin/a":         "a\n",
+		"a/etc/shared.conf":   "from a\n",
+		"a/.buckos-fowners":   "root:root /usr/bin/a\n",
+		"b/usr/lib64/libb.so": "b\n",
+		"b/etc/shared.conf":   "from b\n",
+	})
+	root := filepath.Join(dir, "root")
+	_, stderr, err := run(t, context.Background(), dir, nil, script(t, "assemble_rootfs.sh"),
+		"--out", root, "--image", "app-misc/a-1", filepath.Join(dir, "a"), "--image", "app-misc/b-2", filepath.Join(dir, "b"))
+	if err != nil {
+		t.Fatalf("assemble_rootfs.sh: %v\n%s", err, stderr)
+	}
+	var files []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && p != root {
+			rel, _ := filepath.Rel(root, p)
+			if !d.IsDir() || strings.HasPrefix(rel, "var/db/pkg/app-misc/") {
+				files = append(files, rel)
+			}
+		}
+		return nil
+	})
+	sort.Strings(files)
+	want := []string{"etc/shared.conf", "usr/bin/a", "usr/lib64/libb.so", "var/db/pkg/app-misc/a-1", "var/db/pkg/app-misc/b-2"}
+	if diff := cmp.Diff(want, files); diff != "" {
+		t.Errorf("rootfs files (-want +got):\n%s", diff)
+	}
+	conf, _ := os.ReadFile(filepath.Join(root, "etc", "shared.conf"))
+	if diff := cmp.Diff("from b\n", string(conf)); diff != "" {
+		t.Errorf("later image wins (-want +got):\n%s", diff)
 	}
 }
