@@ -30,6 +30,10 @@ func TestFixtures(t *testing.T) {
 			`BUCK:5: root//:b (rule thing): attribute "count": expected a value of attrs.int(), got string "three"`,
 			`BUCK:7: root//:c (rule thing): missing mandatory attribute "tag"`,
 			`BUCK:9: root//:d (rule thing): attribute "tag": select branch "DEFAULT": expected a value of attrs.string(), got int 1`,
+			`d1/BUCK:1: cannot load "//defs:baddefault.bzl": it has errors`,
+			`d2/BUCK:1: cannot load "//defs:srcdefault.bzl": it has errors`,
+			`defs/baddefault.bzl:1: attrs.list: default: item 0: expected a value of attrs.string(), got int 1`,
+			"defs/srcdefault.bzl:1: attrs.source: default: expected a package: `run.sh` can only be specified in a build file (use a label)",
 		}},
 		{"fstring.txt", []string{
 			`BUCK:1: cannot load "//defs:bad.bzl": it has errors`,

@@ -194,7 +194,32 @@ func newAttrsModule() *starlarkstruct.Module {
 			return nil, notModelled("attrs." + name)
 		})
 	}
+	for name, f := range m.Members {
+		m.Members[name] = withDefaultCheck(f.(*starlark.Builtin))
+	}
 	return m
+}
+
+// withDefaultCheck coerces an attribute's default where attrs.*() is
+// called, as Buck2 does (attrs_global.rs, with the coercion context of the
+// .bzl file: its cell, no package).
+func withDefaultCheck(f *starlark.Builtin) *starlark.Builtin {
+	return starlark.NewBuiltin(f.Name(), func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		v, err := f.CallInternal(thread, args, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := v.(*Attr)
+		fc := fileOf(thread)
+		if !ok || a.def == nil || a.def == starlark.None || fc.interp == nil {
+			return v, nil
+		}
+		c := &coercer{pkg: PackageID{Cell: fc.cell.Name}, cells: fc.interp.cells, bzl: true}
+		if _, err := c.coerce(a, a.def); err != nil {
+			return nil, fmt.Errorf("%s: default: %w", b.Name(), err)
+		}
+		return v, nil
+	})
 }
 
 func containerAttr(name string, k attrKind, n int) *starlark.Builtin {
@@ -278,6 +303,9 @@ type coercer struct {
 	pkgDir string // absolute directory of the package, for source files
 	// buildfiles are the build file names, to see sub-packages.
 	buildfiles []string
+	// bzl is set when coercing a default in a .bzl file: there is no
+	// package, so a source path cannot be resolved.
+	bzl bool
 	refs       []*depRef
 }
 
@@ -446,6 +474,9 @@ func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
 				r := &depRef{label: l, kind: RefSource}
 				c.refs = append(c.refs, r)
 				return r, nil
+			}
+			if c.bzl {
+				return nil, fmt.Errorf("expected a package: `%s` can only be specified in a build file (use a label)", s)
 			}
 			// Buck2 tidies "./x" and "x/" before looking the path up.
 			clean := strings.TrimSuffix(strings.TrimPrefix(s, "./"), "/")
