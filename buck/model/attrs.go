@@ -305,8 +305,8 @@ type coercer struct {
 	buildfiles []string
 	// bzl is set when coercing a default in a .bzl file: there is no
 	// package, so a source path cannot be resolved.
-	bzl bool
-	refs       []*depRef
+	bzl  bool
+	refs []*depRef
 }
 
 func typeErr(a *Attr, v starlark.Value) error {
