@@ -214,9 +214,6 @@ func (in *Interp) Analyze(t *Target, r DepResolver) (*Dependency, error) {
 func providerList(v starlark.Value) ([]*ProviderInstance, error) {
 	l, ok := v.(*starlark.List)
 	if !ok {
-		if _, isProm := v.(*starlark.Dict); isProm || v == starlark.None {
-			return nil, fmt.Errorf("expected a list of providers, got %s", v.Type())
-		}
 		return nil, fmt.Errorf("expected a list of providers, got %s", v.Type())
 	}
 	out := make([]*ProviderInstance, 0, l.Len())
