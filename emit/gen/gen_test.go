@@ -307,3 +307,29 @@ func TestDistTarget(t *testing.T) {
 		t.Errorf("distinct names share a target")
 	}
 }
+
+// Print applies none of buildifier's rewrites: labels keep their target
+// (//pkg:pkg is not shortened) and lists keep their order.
+func TestPrintNoRewrites(t *testing.T) {
+	f := &build.File{Stmt: []build.Expr{&build.CallExpr{
+		X: &build.Ident{Name: "ebuild_package"},
+		List: []build.Expr{
+			&build.AssignExpr{LHS: &build.Ident{Name: "name"}, Op: "=", RHS: str("x")},
+			&build.AssignExpr{LHS: &build.Ident{Name: "deps"}, Op: "=", RHS: &build.ListExpr{List: strs([]string{"//pkg:pkg", "//b:b", ":a", "core//zlib:zlib"})}},
+		},
+	}}}
+	out := string(Print(f))
+	want := `ebuild_package(
+    name = "x",
+    deps = [
+        "//pkg:pkg",
+        "//b:b",
+        ":a",
+        "core//zlib:zlib",
+    ],
+)
+`
+	if out != want {
+		t.Errorf("Print:\n%s\nwant:\n%s", out, want)
+	}
+}
