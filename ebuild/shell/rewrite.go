@@ -104,6 +104,8 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 				rewriteDecl(n, d)
 			}
 			f.checkRedirects(n)
+			rewriteCase(n)
+			rewriteMatchTest(n)
 			f.rewriteStmt(n)
 		}
 		return true

@@ -33,19 +33,21 @@ type cacheEntry struct {
 // fileCache parses each eclass once and remembers where each eclass name
 // was found.
 type fileCache struct {
-	dirs   []string
-	mu     sync.Mutex
-	byPath map[string]*cacheEntry
-	found  map[string]string      // eclass name -> path ("" when absent)
-	stubs  map[string]*shell.File // EXPORT_FUNCTIONS stub "phase\x00impl" -> parsed stub
+	dirs       []string
+	mu         sync.Mutex
+	byPath     map[string]*cacheEntry
+	found      map[string]string      // eclass name -> path ("" when absent)
+	stubs      map[string]*shell.File // EXPORT_FUNCTIONS stub "phase\x00impl" -> parsed stub
+	stubBodies map[*syntax.Stmt]shell.Func
 }
 
 func newFileCache(dirs []string) *fileCache {
 	return &fileCache{
-		dirs:   dirs,
-		byPath: map[string]*cacheEntry{},
-		found:  map[string]string{},
-		stubs:  map[string]*shell.File{},
+		dirs:       dirs,
+		byPath:     map[string]*cacheEntry{},
+		found:      map[string]string{},
+		stubs:      map[string]*shell.File{},
+		stubBodies: map[*syntax.Stmt]shell.Func{},
 	}
 }
 
@@ -119,5 +121,8 @@ func (c *fileCache) stub(phase, impl string) (*shell.File, error) {
 		return nil, err
 	}
 	c.stubs[key] = f
+	for body, fn := range f.Funcs {
+		c.stubBodies[body] = fn
+	}
 	return f, nil
 }

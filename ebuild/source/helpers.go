@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/pattern"
 	"mvdan.cc/sh/v3/syntax"
 
 	"buckos.dev/buckos/ebuild"
@@ -62,12 +64,8 @@ func (e *Evaluator) prelude() (*shell.File, error) {
 func (e *Evaluator) stubSource(body *syntax.Stmt) (shell.Func, bool) {
 	e.eclasses.mu.Lock()
 	defer e.eclasses.mu.Unlock()
-	for _, f := range e.eclasses.stubs {
-		if fn, ok := f.Funcs[body]; ok {
-			return fn, true
-		}
-	}
-	return shell.Func{}, false
+	fn, ok := e.eclasses.stubBodies[body]
+	return fn, ok
 }
 
 // helpers is the exec middleware implementing the package-manager
@@ -158,6 +156,16 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.MatchCommand:
+		if len(args) < 2 {
+			return st.fail(ctx, "internal: bad case", nil)
+		}
+		for _, pat := range args[2:] {
+			if st.e.matcher(pat)(args[1]) {
+				return nil
+			}
+		}
+		return interp.ExitStatus(1)
 	case shell.DeclareCommand:
 		return shell.Declare(ctx, args)
 	case shell.ReadCommand:
@@ -405,4 +413,29 @@ func (st *run) assocOrder(name string) []string {
 		}
 	}
 	return nil
+}
+
+// matcher returns a cached matcher for a bash glob pattern (extended
+// operators on, matching the entire string), as case uses.
+func (e *Evaluator) matcher(pat string) func(string) bool {
+	e.matchMu.RLock()
+	m, ok := e.matchers[pat]
+	e.matchMu.RUnlock()
+	if ok {
+		return m
+	}
+	if !pattern.HasMeta(pat, pattern.ExtendedOperators) {
+		m = func(s string) bool { return s == pat }
+	} else if expr, err := pattern.Regexp(pat, pattern.EntireString|pattern.ExtendedOperators); err != nil {
+		// Like bash, a malformed pattern matches nothing.
+		m = func(string) bool { return false }
+	} else if rx, err := regexp.Compile(expr); err != nil {
+		m = func(string) bool { return false }
+	} else {
+		m = rx.MatchString
+	}
+	e.matchMu.Lock()
+	e.matchers[pat] = m
+	e.matchMu.Unlock()
+	return m
 }

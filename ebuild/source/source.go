@@ -39,6 +39,9 @@ type Evaluator struct {
 
 	banned map[string]bool // helpers that die in global scope
 
+	matchMu  sync.RWMutex
+	matchers map[string]func(string) bool // compiled case patterns
+
 	preludeOnce sync.Once
 	preludeFile *shell.File
 	preludeErr  error
@@ -56,7 +59,7 @@ func New(opts Options) *Evaluator {
 	for _, name := range globalBanned {
 		banned[name] = true
 	}
-	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned}
+	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned, matchers: map[string]func(string) bool{}}
 }
 
 // Evaluate sources the ebuild ref names and returns its metadata. Every

@@ -1,0 +1,162 @@
+package shell
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// MatchCommand matches its first argument against the glob patterns that
+// follow: MatchCommand VALUE PATTERN.... mvdan compiles a regular
+// expression for every case pattern and [[ == ]] it evaluates; eclasses
+// run `case ${EAPI} in` in every ebuild, so case statements with literal
+// patterns become if chains of MatchCommand, whose matchers the evaluator
+// caches.
+const MatchCommand = "__buckos_match"
+
+// rewriteCase turns `case W in p1|p2) A;; p3) B;; esac` with literal
+// patterns into `if MatchCommand "W" p1 p2; then A; elif ...; fi`.
+func rewriteCase(st *syntax.Stmt) {
+	cc, ok := st.Cmd.(*syntax.CaseClause)
+	if !ok || len(cc.Items) == 0 {
+		return
+	}
+	subject, ok := quotedWord(cc.Word)
+	if !ok {
+		return
+	}
+	var pats [][]string
+	for _, it := range cc.Items {
+		if it.Op != syntax.Break && it.OpPos.IsValid() {
+			return // ;& and ;;& fall through
+		}
+		var ps []string
+		for _, w := range it.Patterns {
+			l, ok := litOnly(w)
+			if !ok {
+				return
+			}
+			ps = append(ps, l)
+		}
+		pats = append(pats, ps)
+	}
+	var first, prev *syntax.IfClause
+	for i, it := range cc.Items {
+		args := []*syntax.Word{word(posLit(MatchCommand, it.Pos())), subject}
+		for _, p := range pats[i] {
+			args = append(args, word(&syntax.SglQuoted{Value: p}))
+		}
+		ic := &syntax.IfClause{
+			Position: it.Pos(),
+			Cond:     []*syntax.Stmt{{Position: it.Pos(), Cmd: &syntax.CallExpr{Args: args}}},
+			Then:     it.Stmts,
+		}
+		if prev == nil {
+			first = ic
+		} else {
+			prev.Else = ic
+		}
+		prev = ic
+	}
+	st.Cmd = first
+}
+
+// rewriteMatchTest turns [[ X == lit ]] and [[ X != lit ]], whose right
+// side has no pattern characters, into [ "X" == lit ], a plain string
+// comparison that needs no regular expression.
+func rewriteMatchTest(st *syntax.Stmt) {
+	tc, ok := st.Cmd.(*syntax.TestClause)
+	if !ok {
+		return
+	}
+	bt, ok := tc.X.(*syntax.BinaryTest)
+	if !ok || (bt.Op != syntax.TsMatch && bt.Op != syntax.TsNoMatch && bt.Op != syntax.TsMatchShort) {
+		return
+	}
+	x, ok := bt.X.(*syntax.Word)
+	if !ok {
+		return
+	}
+	y, ok := bt.Y.(*syntax.Word)
+	if !ok {
+		return
+	}
+	left, ok := quotedWord(x)
+	if !ok {
+		return
+	}
+	right, ok := literalValue(y)
+	if !ok || strings.ContainsAny(right, "*?[\\") {
+		return
+	}
+	op := "=="
+	if bt.Op == syntax.TsNoMatch {
+		op = "!="
+	}
+	st.Cmd = &syntax.CallExpr{Args: []*syntax.Word{
+		word(posLit("[", tc.Pos())), left, word(lit(op)), word(&syntax.SglQuoted{Value: right}), word(lit("]")),
+	}}
+}
+
+// quotedWord returns w double-quoted (no splitting, no globbing), if its
+// parts allow it.
+func quotedWord(w *syntax.Word) (*syntax.Word, bool) {
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if strings.ContainsAny(p.Value, "\\\"$`") {
+				return nil, false
+			}
+			parts = append(parts, p)
+		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp:
+			parts = append(parts, p)
+		case *syntax.DblQuoted:
+			parts = append(parts, p.Parts...)
+		default:
+			return nil, false
+		}
+	}
+	return word(&syntax.DblQuoted{Parts: parts}), true
+}
+
+// litOnly returns the value of a word made of unquoted literals only.
+func litOnly(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(l.Value)
+	}
+	return b.String(), true
+}
+
+// literalValue returns the value of a word without expansions, after
+// quote removal.
+func literalValue(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok || strings.ContainsAny(l.Value, "\\") {
+					return "", false
+				}
+				b.WriteString(l.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
