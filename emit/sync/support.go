@@ -37,6 +37,11 @@ func (r *run) support() error {
 		return err
 	}
 	want[SetsFile] = sets
+	lic, err := r.licenseGroups()
+	if err != nil {
+		return err
+	}
+	want[LicensesFile] = lic
 	paths := make([]string, 0, len(want))
 	for p := range want {
 		paths = append(paths, p)

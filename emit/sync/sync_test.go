@@ -153,6 +153,7 @@ func newFixture(t *testing.T) *fixture {
 		"app-misc/hello/hello-1.ebuild":       "SLOT=\"0\"\nKEYWORDS=\"amd64\"\nRDEPEND=\"sys-libs/zlib dev-libs/missing\"\nVERBATIM=\"custom src_install\"\nPROBLEM=\"x.tar.gz is not in the Manifest\"\n",
 		"app-misc/broken/broken-1.ebuild":     "SLOT=\"0\"\ndie\n",
 		"app-misc/broken/broken-2.ebuild":     "SLOT=\"0\"\nKEYWORDS=\"~amd64\"\n",
+		"profiles/license_groups":             "# groups\nFREE @OSI MIT\nOSI MIT BSD\n",
 		"profiles/package.mask":               "=app-misc/broken-2\nsys-libs/zlib:5\n", // no zlib has slot 5
 		"profiles/profiles.desc":              "amd64 default/linux stable\n",
 		"profiles/default/linux/parent":       "../../base\n",
@@ -228,6 +229,7 @@ func TestFullSync(t *testing.T) {
 		".ebuild2buck/report.txt",
 		"packages/eclasses/main/BUCK",
 		"packages/eclasses/main/build.eclass",
+		"packages/licenses_data.bzl",
 		"packages/linux/core/zlib/BUCK",
 		"packages/linux/core/zlib/files/fix.patch",
 		"packages/linux/core/zlib/files/sub/extra.patch",
@@ -239,10 +241,13 @@ func TestFullSync(t *testing.T) {
 	if diff := cmp.Diff(wantFiles, keys(got)); diff != "" {
 		t.Fatalf("workspace files (-want +got):\n%s", diff)
 	}
+	if want := "LICENSE_GROUPS = {\n    \"FREE\": [\n        \"@OSI\",\n        \"MIT\",\n    ],\n    \"OSI\": [\n        \"MIT\",\n        \"BSD\",\n    ],\n}\n"; !strings.HasSuffix(got["packages/licenses_data.bzl"], want) {
+		t.Errorf("licenses_data.bzl:\n%s\nwant suffix\n%s", got["packages/licenses_data.bzl"], want)
+	}
 	if want := "--- a\n+++ b\n"; got["packages/linux/core/zlib/files/fix.patch"] != want {
 		t.Errorf("files/ copy = %q, want %q", got["packages/linux/core/zlib/files/fix.patch"], want)
 	}
-	wantStats := Stats{Ebuilds: 5, Evaluated: 5, Packages: 3, Generated: 3, Written: 10}
+	wantStats := Stats{Ebuilds: 5, Evaluated: 5, Packages: 3, Generated: 3, Written: 11}
 	if diff := cmp.Diff(wantStats, res.Stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
@@ -489,7 +494,7 @@ func TestPriorityAndImport(t *testing.T) {
 	f.only = []string{"sys-libs/zlib"}
 	f.sync(false)
 	got := f.snapshot()
-	wantFiles := []string{".ebuild2buck/index.json", ".ebuild2buck/report.txt", "packages/linux/core/zlib/BUCK",
+	wantFiles := []string{".ebuild2buck/index.json", ".ebuild2buck/report.txt", "packages/licenses_data.bzl", "packages/linux/core/zlib/BUCK",
 		"packages/registry_data.bzl", "packages/sets_data.bzl"}
 	if diff := cmp.Diff(wantFiles, keys(got)); diff != "" {
 		t.Errorf("import wrote (-want +got):\n%s", diff)
