@@ -11,6 +11,7 @@ type configured struct {
 	attr string // configure_args, cmake_args, meson_args
 	args []Arg
 	why  string
+	call string // the configure command: econf, default, cmake_src_configure, ...
 }
 
 // implicitArrays are read by the eclass configure functions themselves.
@@ -118,6 +119,7 @@ func configure(body []*syntax.Stmt, lang Language, env *substitution) (configure
 				return out, fmt.Errorf("line %d: second configure call %s", line, name)
 			}
 			called = true
+			out.call = name
 			switch {
 			case (name == "econf" || name == "default" || name == "default_src_configure") && (lang == Autotools || lang == Make):
 				if name != "econf" && len(c.Args) > 1 {

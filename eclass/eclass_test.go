@@ -1,6 +1,7 @@
 package eclass
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -21,11 +22,23 @@ func meta(cat string, raw map[string]string, eclasses []string, funcs map[string
 	}
 	for _, e := range eclasses {
 		m.Eclasses = append(m.Eclasses, ebuild.Eclass{Name: e})
+		// The phase implementations the real eclasses define.
+		for _, ph := range eclassPhases[e] {
+			name := e + "_" + ph
+			m.Funcs[name] = ebuild.Func{Name: name, Source: name + "() {\n\t:\n}", File: "repo/eclass/" + e + ".eclass"}
+		}
 	}
 	for name, src := range funcs {
 		m.Funcs[name] = ebuild.Func{Name: name, Source: src, File: ebuildPath}
 	}
 	return m
+}
+
+var eclassPhases = map[string][]string{
+	"cmake":            {"src_prepare", "src_configure", "src_compile", "src_test", "src_install"},
+	"meson":            {"src_configure", "src_compile", "src_test", "src_install"},
+	"multilib-minimal": {"src_configure", "src_compile", "src_test", "src_install"},
+	"xdg":              {"src_prepare", "pkg_preinst", "pkg_postinst", "pkg_postrm"},
 }
 
 func TestDetect(t *testing.T) {
@@ -206,6 +219,10 @@ func TestAnalyzeConfigure(t *testing.T) {
 		{name: "unknown substitution", src: "src_configure() {\n\teconf $(tc-getCC)\n}", wantLang: Make, verbatim: true},
 		{name: "cmake call in autotools", eclasses: []string{"autotools"}, src: "src_configure() {\n\tcmake_src_configure\n}", wantLang: Autotools, verbatim: true},
 		{name: "default only", eclasses: []string{"autotools"}, src: "src_configure() {\n\tdefault\n}", wantLang: Autotools},
+		// The ebuild's econf replaces multilib-minimal's src_configure,
+		// which the macro would run instead: keep it verbatim.
+		{name: "econf over an exported src_configure", eclasses: []string{"autotools", "multilib-minimal"}, src: "src_configure() {\n\teconf --x\n}", wantLang: Autotools, verbatim: true},
+		{name: "two exporters", eclasses: []string{"cmake", "multilib-minimal"}, src: "src_configure() {\n\tcmake_src_configure\n}", wantLang: CMake, verbatim: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,14 +280,17 @@ func TestAnalyzePhasesPatchesDocs(t *testing.T) {
 	for name := range p.Phases {
 		verbatim = append(verbatim, name)
 	}
-	if diff := cmp.Diff([]string{"my_helper", "pkg_postinst", "src_install"}, verbatim, cmpSorted); diff != "" {
+	// pkg_postinst calls xdg_pkg_postinst, but xdg is not inherited: what
+	// would run without it is the (empty) default, so it stays. src_test's
+	// default replaces cmake_src_test, so it stays too.
+	if diff := cmp.Diff([]string{"my_helper", "pkg_postinst", "src_install", "src_test"}, verbatim, cmpSorted); diff != "" {
 		t.Errorf("verbatim phases (-want +got):\n%s", diff)
 	}
 	gotNotes := map[string]bool{}
 	for _, n := range p.Notes {
 		gotNotes[n.Func] = n.Verbatim
 	}
-	wantNotes := map[string]bool{"my_helper": true, "pkg_postinst": true, "src_install": true, "src_prepare": false, "src_test": false}
+	wantNotes := map[string]bool{"my_helper": true, "pkg_postinst": true, "src_install": true, "src_prepare": false, "src_test": true}
 	if diff := cmp.Diff(wantNotes, gotNotes); diff != "" {
 		t.Errorf("notes verbatim flags (-want +got):\n%s", diff)
 	}
@@ -356,5 +376,32 @@ func TestAnalyzeNoneWithPhases(t *testing.T) {
 	src := meta("virtual", map[string]string{"SRC_URI": "https://x/y.tar.gz"}, nil, nil)
 	if p := Analyze(src); p.Macro != "ebuild_package" {
 		t.Errorf("virtual with SRC_URI: %s", p.Macro)
+	}
+}
+
+func TestTrivialPhases(t *testing.T) {
+	tests := []struct {
+		name     string
+		eclasses []string
+		src      string
+		verbatim bool
+	}{
+		{name: "default without exporter", src: "src_install() {\n\tdefault\n}"},
+		{name: "default_src_install", src: "src_install() {\n\tdefault_src_install\n}"},
+		{name: "exporter call", eclasses: []string{"cmake"}, src: "src_install() {\n\tcmake_src_install\n}"},
+		{name: "default replaces the exporter", eclasses: []string{"cmake"}, src: "src_install() {\n\tdefault\n}", verbatim: true},
+		{name: "another eclass's implementation", eclasses: []string{"cmake", "meson"}, src: "src_install() {\n\tcmake_src_install\n}", verbatim: true},
+		{name: "eapply_user alone", src: "src_prepare() {\n\teapply_user\n}", verbatim: true},
+		{name: "default and eapply_user", src: "src_prepare() {\n\tdefault\n\teapply_user\n}"},
+		{name: "exporter with xdg", eclasses: []string{"xdg"}, src: "pkg_postinst() {\n\txdg_pkg_postinst\n}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := tt.src[:strings.Index(tt.src, "(")]
+			p := Analyze(meta("app-misc", nil, tt.eclasses, map[string]string{name: tt.src}))
+			if _, got := p.Phases[name]; got != tt.verbatim {
+				t.Errorf("verbatim = %v, want %v (notes %+v)", got, tt.verbatim, p.Notes)
+			}
+		})
 	}
 }

@@ -97,6 +97,9 @@ func Analyze(m *ebuild.Metadata) *Plan {
 				var c configured
 				c, err = configure(body, lang, env)
 				if err == nil {
+					err = configureReplaces(m, c.call)
+				}
+				if err == nil {
 					p.ArgsAttr, p.Args = c.attr, c.args
 					if c.attr == "configure_args" {
 						p.Language, p.Why = Autotools, "src_configure calls econf"
@@ -105,7 +108,7 @@ func Analyze(m *ebuild.Metadata) *Plan {
 					continue
 				}
 			default:
-				if err = trivial(body, name, lang); err == nil {
+				if err = trivial(body, name, m); err == nil {
 					p.Notes = append(p.Notes, Note{Func: name, Reason: "only calls the default implementation"})
 					continue
 				}
@@ -157,6 +160,25 @@ func parseFunc(parser *syntax.Parser, src, name string) ([]*syntax.Stmt, error) 
 	return block.Stmts, nil
 }
 
+// configureReplaces checks that the macro's own configure step is what
+// would run without the ebuild's src_configure: econf needs no eclass
+// exporting src_configure, cmake_src_configure / meson_src_configure need
+// that eclass to be the exporter.
+func configureReplaces(m *ebuild.Metadata, call string) error {
+	expected, ok := exportedPhase(m, "src_configure")
+	switch {
+	case !ok:
+		return fmt.Errorf("several inherited eclasses implement src_configure")
+	case call == "econf" || call == "default" || call == "default_src_configure":
+		if expected != "default" {
+			return fmt.Errorf("%s would run instead of econf", expected)
+		}
+	case call != expected:
+		return fmt.Errorf("%s would run instead of %s", expected, call)
+	}
+	return nil
+}
+
 // obviouslyNotTrivial spares parsing a function that cannot be trivial: a
 // trivial body is one bare command word per line. It returns the first
 // line that is something else.
@@ -179,25 +201,59 @@ func obviouslyNotTrivial(src string) (string, bool) {
 	return "", false
 }
 
-// trivial accepts a phase body made only of calls that do what the phase
-// would do anyway: default, default_PHASE, eapply_user (src_prepare), and
-// the language eclass's own PHASE implementation.
-func trivial(body []*syntax.Stmt, phase string, lang Language) error {
+// exportedPhase returns what runs for phase when the ebuild does not define
+// it: "NAME_phase" of the one inherited eclass that defines that function
+// (EXPORT_FUNCTIONS' convention), or "default" when none does. ok is false
+// when several inherited eclasses define it: which one exports it last is
+// not known here.
+func exportedPhase(m *ebuild.Metadata, phase string) (call string, ok bool) {
+	call = "default"
+	found := 0
+	seen := map[string]bool{}
+	for _, e := range m.Eclasses {
+		if seen[e.Name] {
+			continue
+		}
+		seen[e.Name] = true
+		if _, defined := m.Funcs[e.Name+"_"+phase]; defined {
+			call = e.Name + "_" + phase
+			found++
+		}
+	}
+	return call, found <= 1
+}
+
+// trivial accepts a phase body that does exactly what runs when the ebuild
+// does not define the phase: a call of the exported implementation (or
+// `default` / default_PHASE when no eclass exports one), plus eapply_user
+// in src_prepare.
+func trivial(body []*syntax.Stmt, phase string, m *ebuild.Metadata) error {
+	expected, ok := exportedPhase(m, phase)
+	if !ok {
+		return fmt.Errorf("several inherited eclasses implement %s", phase)
+	}
+	called := false
 	for _, st := range body {
 		words, err := plainCall(st)
 		if err != nil {
 			return err
 		}
 		name := words[0]
+		isDefault := name == "default" || name == "default_"+phase
 		switch {
 		case len(words) > 1:
 			return fmt.Errorf("line %d: %s called with arguments", st.Pos().Line(), name)
-		case name == "default" || name == "default_"+phase:
+		case name == expected || (expected == "default" && isDefault):
+			called = true
+		case isDefault:
+			return fmt.Errorf("line %d: default replaces %s", st.Pos().Line(), expected)
 		case name == "eapply_user" && phase == "src_prepare":
-		case strings.HasSuffix(name, "_"+phase) && family[strings.TrimSuffix(name, "_"+phase)] == lang:
 		default:
 			return fmt.Errorf("line %d: command %s", st.Pos().Line(), name)
 		}
+	}
+	if !called {
+		return fmt.Errorf("does not call %s", expected)
 	}
 	return nil
 }
