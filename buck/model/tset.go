@@ -204,7 +204,28 @@ func (t *TSet) Attr(name string) (starlark.Value, error) {
 			return &tsetProjection{set: t, proj: proj}, nil
 		}), nil
 	case "project_as_json":
-		return nil, notModelled("transitive_set.project_as_json")
+		return starlark.NewBuiltin("project_as_json", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var proj string
+			ordering := "preorder"
+			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "projection", &proj, "ordering?", &ordering); err != nil {
+				return nil, err
+			}
+			f, ok := t.def.jsonProj[proj]
+			if !ok {
+				return nil, fmt.Errorf("project_as_json: %s has no json projection %q", t.def.name, proj)
+			}
+			if ordering != "preorder" {
+				return nil, notModelled("transitive_set projection ordering " + ordering)
+			}
+			// The values are computed (so errors in the projection show) but
+			// not kept: only write_json consumes them.
+			for _, n := range t.preorder() {
+				if _, err := starlark.Call(thread, f, starlark.Tuple{n.value}, nil); err != nil {
+					return nil, err
+				}
+			}
+			return &tsetJSONProjection{set: t, proj: proj}, nil
+		}), nil
 	}
 	return nil, notModelled("transitive_set." + name)
 }
@@ -270,3 +291,15 @@ func (a *analysis) tset(thread *starlark.Thread, name string, args starlark.Tupl
 	}
 	return t, nil
 }
+
+// tsetJSONProjection is a transitive set projected for write_json.
+type tsetJSONProjection struct {
+	set  *TSet
+	proj string
+}
+
+func (p *tsetJSONProjection) String() string        { return "<transitive_set_json_projection>" }
+func (p *tsetJSONProjection) Type() string          { return "transitive_set_json_projection" }
+func (p *tsetJSONProjection) Freeze()               {}
+func (p *tsetJSONProjection) Truth() starlark.Bool  { return true }
+func (p *tsetJSONProjection) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: projection") }
