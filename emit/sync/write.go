@@ -2,6 +2,7 @@ package sync
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -173,24 +174,23 @@ func (w *writer) flushDiff() error {
 
 // writeAtomic writes data to a temporary file in the target directory and
 // renames it over path, so a reader (or a killed sync) never sees half a
-// file.
+// file. The file gets mode 0644 (less the umask).
 func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
+	f, name, err := createTemp(dir, filepath.Base(path))
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		f, name, err = createTemp(dir, filepath.Base(path))
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	name := tmp.Name()
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
+	_, werr := f.Write(data)
+	cerr := f.Close()
 	if werr == nil {
 		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(name, 0o644)
 	}
 	if werr == nil {
 		werr = os.Rename(name, path)
@@ -200,4 +200,20 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
+}
+
+// createTemp creates dir/.tmp-BASE-RANDOM exclusively.
+func createTemp(dir, base string) (*os.File, string, error) {
+	for {
+		var r [6]byte
+		if _, err := rand.Read(r[:]); err != nil {
+			return nil, "", err
+		}
+		name := filepath.Join(dir, ".tmp-"+base+"-"+hex.EncodeToString(r[:]))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, name, err
+	}
 }
