@@ -34,6 +34,8 @@ type CellReport struct {
 	// target_compatible_with does not hold on their platform, or a
 	// dependency's does not.
 	Incompatible int `json:"incompatible,omitempty"`
+	// Errors counts the errors in the cell's files.
+	Errors int `json:"error_count,omitempty"`
 }
 
 // Report is the result of checking a workspace.
@@ -56,6 +58,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "cell %s (%s): %d packages, %d targets", c.Name, where, c.Packages, c.Targets)
 		if c.Incompatible > 0 {
 			fmt.Fprintf(&b, " (%d incompatible, skipped)", c.Incompatible)
+		}
+		if c.Errors > 0 {
+			fmt.Fprintf(&b, ", %d errors", c.Errors)
 		}
 		b.WriteString("\n")
 	}
@@ -153,7 +158,18 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	rep.Errors = append(rep.Errors, w.diags...)
 	model.SortDiagnostics(rep.Errors)
 	rep.Errors = dedupe(rep.Errors)
+	for _, e := range rep.Errors {
+		if c, ok := counts[cellOfFile(cells, e.File)]; ok {
+			c.Errors++
+		}
+	}
 	return rep, nil
+}
+
+// cellOfFile names the cell owning a workspace-relative file.
+func cellOfFile(cells *model.Cells, file string) string {
+	c, _ := cells.Owner(path.Dir(file))
+	return c.Name
 }
 
 func dedupe(ds []model.Diagnostic) []model.Diagnostic {

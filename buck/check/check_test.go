@@ -178,7 +178,7 @@ func TestIncompatibleCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []CellReport{{Name: "root", Path: ".", Packages: 1, Targets: 9, Incompatible: 3}}
+	want := []CellReport{{Name: "root", Path: ".", Packages: 1, Targets: 9, Incompatible: 3, Errors: 1}}
 	if diff := cmp.Diff(want, rep.Cells); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}
@@ -186,7 +186,7 @@ func TestIncompatibleCount(t *testing.T) {
 	if err := rep.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(text.String(), "cell root (.): 1 packages, 9 targets (3 incompatible, skipped)\n") {
+	if !strings.HasPrefix(text.String(), "cell root (.): 1 packages, 9 targets (3 incompatible, skipped), 1 errors\n") {
 		t.Errorf("text = %q", text.String())
 	}
 }

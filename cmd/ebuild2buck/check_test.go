@@ -41,7 +41,7 @@ func TestCheckCmd(t *testing.T) {
 		{
 			name:    "error text",
 			buck:    "filegroup(name = \"a\", srcs = [\":b\"])\n",
-			wantOut: "cell empty (empty): 0 packages, 0 targets\ncell root (.): 1 packages, 1 targets\nerror: BUCK:1: root//:a: attribute \"srcs\": unresolved label root//:b: target \"b\" not found in package root// (it defines: a)\n1 errors\n",
+			wantOut: "cell empty (empty): 0 packages, 0 targets\ncell root (.): 1 packages, 1 targets, 1 errors\nerror: BUCK:1: root//:a: attribute \"srcs\": unresolved label root//:b: target \"b\" not found in package root// (it defines: a)\n1 errors\n",
 			wantErr: "check: 1 errors in ",
 		},
 	}
