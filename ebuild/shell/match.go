@@ -87,6 +87,15 @@ func rewriteMatchTest(st *syntax.Stmt) {
 	}
 	right, ok := literalValue(y)
 	if !ok || strings.ContainsAny(right, "*?[\\") {
+		// An unquoted literal pattern: match it with a cached matcher.
+		if pat, ok := litOnly(y); ok && bt.Op != syntax.TsMatchShort {
+			st.Cmd = &syntax.CallExpr{Args: []*syntax.Word{
+				word(posLit(MatchCommand, tc.Pos())), left, word(&syntax.SglQuoted{Value: pat}),
+			}}
+			if bt.Op == syntax.TsNoMatch {
+				st.Negated = !st.Negated
+			}
+		}
 		return
 	}
 	op := "=="
