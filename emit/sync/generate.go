@@ -251,6 +251,7 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 			}
 		}
 		pkg.Ebuilds = append(pkg.Ebuilds, md)
+		e.fresh = nil // function sources are large; this package is their only user
 	}
 	old := r.prev.Packages[cp]
 	keepOld := func() {
