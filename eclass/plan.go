@@ -372,7 +372,7 @@ func patches(m *ebuild.Metadata) (files []string, outside bool, words []string) 
 	return files, outside, words
 }
 
-// shellQuote quotes s as one shell word ('' for the empty string).
+// shellQuote quotes s as one shell word (” for the empty string).
 func shellQuote(s string) string {
 	if s == "" {
 		return ""
