@@ -363,7 +363,11 @@ func patches(m *ebuild.Metadata) (files []string, outside bool, words []string) 
 		it = unexpandDirs(m, it)
 		if strings.HasPrefix(it, "${") {
 			if end := strings.Index(it, "}"); end > 0 {
-				words = append(words, `"`+it[:end+1]+`"`+shellQuote(it[end+1:]))
+				word := `"` + it[:end+1] + `"`
+				if rest := it[end+1:]; rest != "" {
+					word += shellQuote(rest)
+				}
+				words = append(words, word)
 				continue
 			}
 		}
@@ -372,11 +376,9 @@ func patches(m *ebuild.Metadata) (files []string, outside bool, words []string) 
 	return files, outside, words
 }
 
-// shellQuote quotes s as one shell word (” for the empty string).
+// shellQuote quotes s as one shell word in single quotes (an empty s gives
+// an empty pair of quotes).
 func shellQuote(s string) string {
-	if s == "" {
-		return ""
-	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
