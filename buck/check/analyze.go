@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"buckos.dev/buckos/buck/model"
@@ -186,23 +187,28 @@ func (r *resolver) Match(key model.Label) (bool, []string, error) {
 		return false, nil, err
 	}
 	if cv := info.Lookup(model.ConstraintValueInfo); cv != nil {
-		setting := cv.Field("setting").(*model.ProviderInstance).Field("label").String()
-		return cfg.constraints[setting] == key.String(), []string{key.String()}, nil
+		setting, value, err := model.ConstraintOf(cv)
+		if err != nil {
+			return false, nil, fmt.Errorf("select key %s: %w", key, err)
+		}
+		return cfg.constraints[setting] == value, []string{value}, nil
 	}
 	if ci := info.Lookup(model.ConfigurationInfo); ci != nil {
 		if vd, ok := ci.Field("values").(*starlark.Dict); ok && vd.Len() > 0 {
 			return false, nil, fmt.Errorf("select key %s: not modelled: config_setting values (buckconfig matching)", key)
 		}
-		d := ci.Field("constraints").(*starlark.Dict)
+		cons, err := model.Constraints(ci)
+		if err != nil {
+			return false, nil, fmt.Errorf("select key %s: %w", key, err)
+		}
 		var need []string
-		for _, kv := range d.Items() {
-			setting, _ := starlark.AsString(kv[0])
-			want := kv[1].(*model.ProviderInstance).Field("label").String()
+		for setting, want := range cons {
 			if cfg.constraints[setting] != want {
 				return false, nil, nil
 			}
 			need = append(need, want)
 		}
+		sort.Strings(need)
 		return true, need, nil
 	}
 	return false, nil, fmt.Errorf("select key %s is not a constraint_value or config_setting", key)
@@ -246,10 +252,12 @@ func (a *analyzer) config(platform string) *platformConfig {
 		c.err = fmt.Errorf("target platform %s does not provide PlatformInfo", platform)
 		return c
 	}
-	cons := pi.Field("configuration").(*model.ProviderInstance).Field("constraints").(*starlark.Dict)
-	for _, kv := range cons.Items() {
-		s, _ := starlark.AsString(kv[0])
-		c.constraints[s] = kv[1].(*model.ProviderInstance).Field("label").String()
+	ci, err := model.PlatformConfiguration(pi)
+	if err == nil {
+		c.constraints, err = model.Constraints(ci)
+	}
+	if err != nil {
+		c.err = fmt.Errorf("target platform %s: %w", platform, err)
 	}
 	return c
 }

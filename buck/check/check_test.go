@@ -139,6 +139,7 @@ func TestFixtures(t *testing.T) {
 			"BUCK:21: root//:first-differs: attribute \"v\": first matching select key `:fast` has different value than most specific match `:fast-and-linux`",
 			"BUCK:25: root//:ambiguous: attribute \"v\": both select keys `:fast` and `:linux` match the configuration, but neither is more specific and they have different values",
 			"BUCK:27: root//:none: attribute \"v\": none of 1 conditions matched configuration `root//:fast-linux` and no default was set: :slow",
+			"BUCK:31: root//:fake-key: attribute \"v\": select key root//:fake: ConstraintValueInfo.setting must be a ConstraintSettingInfo, got string",
 		}},
 		{"compat.txt", []string{
 			"BUCK:19: analysis of root//:linux-only (rule boom): fail: analysed linux-only (at defs/rules.bzl:2)",

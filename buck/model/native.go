@@ -198,13 +198,19 @@ func constraintValueImpl(a *analysis) ([]*ProviderInstance, error) {
 	return []*ProviderInstance{defaultInfo(), labelInfo(ConstraintValueInfo, a, map[string]starlark.Value{"setting": setting})}, nil
 }
 
-func configurationOf(a *analysis) *ProviderInstance {
+func configurationOf(a *analysis) (*ProviderInstance, error) {
 	constraints := starlark.NewDict(0)
 	if l, ok := a.attrs["deps"].(*starlark.List); ok {
 		for i := 0; i < l.Len(); i++ {
-			parent := l.Index(i).(*Dependency).Lookup(PlatformInfo)
-			cfg := parent.Field("configuration").(*ProviderInstance)
-			for _, kv := range cfg.Field("constraints").(*starlark.Dict).Items() {
+			cfg, err := PlatformConfiguration(l.Index(i).(*Dependency).Lookup(PlatformInfo))
+			if err != nil {
+				return nil, err
+			}
+			d, ok := cfg.Field("constraints").(*starlark.Dict)
+			if !ok {
+				return nil, fmt.Errorf("parent platform: ConfigurationInfo.constraints must be a dict")
+			}
+			for _, kv := range d.Items() {
 				_ = constraints.SetKey(kv[0], kv[1])
 			}
 		}
@@ -212,20 +218,31 @@ func configurationOf(a *analysis) *ProviderInstance {
 	l := a.attrs["constraint_values"].(*starlark.List)
 	for i := 0; i < l.Len(); i++ {
 		cv := l.Index(i).(*Dependency).Lookup(ConstraintValueInfo)
-		setting := cv.Field("setting").(*ProviderInstance).Field("label")
-		_ = constraints.SetKey(starlark.String(setting.String()), cv)
+		setting, _, err := ConstraintOf(cv)
+		if err != nil {
+			return nil, err
+		}
+		_ = constraints.SetKey(starlark.String(setting), cv)
 	}
 	values := a.attrs["values"]
 	if values == nil {
 		values = starlark.NewDict(0)
 	}
-	return &ProviderInstance{provider: ConfigurationInfo, fields: map[string]starlark.Value{"constraints": constraints, "values": values}}
+	return &ProviderInstance{provider: ConfigurationInfo, fields: map[string]starlark.Value{"constraints": constraints, "values": values}}, nil
 }
 
 func platformImpl(a *analysis) ([]*ProviderInstance, error) {
-	return []*ProviderInstance{defaultInfo(), labelInfo(PlatformInfo, a, map[string]starlark.Value{"configuration": configurationOf(a)})}, nil
+	cfg, err := configurationOf(a)
+	if err != nil {
+		return nil, err
+	}
+	return []*ProviderInstance{defaultInfo(), labelInfo(PlatformInfo, a, map[string]starlark.Value{"configuration": cfg})}, nil
 }
 
 func configSettingImpl(a *analysis) ([]*ProviderInstance, error) {
-	return []*ProviderInstance{defaultInfo(), configurationOf(a)}, nil
+	cfg, err := configurationOf(a)
+	if err != nil {
+		return nil, err
+	}
+	return []*ProviderInstance{defaultInfo(), cfg}, nil
 }

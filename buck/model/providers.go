@@ -275,3 +275,45 @@ func (v *LabelValue) AttrNames() []string {
 func notModelled(what string) error {
 	return fmt.Errorf("not modelled: %s", what)
 }
+
+// ConstraintOf reads a ConstraintValueInfo: the label of its setting and
+// its own label. Providers made by user rules may hold anything, so the
+// shape is checked.
+func ConstraintOf(cv *ProviderInstance) (setting, value string, err error) {
+	si, ok := cv.Field("setting").(*ProviderInstance)
+	if !ok || si.provider != ConstraintSettingInfo {
+		return "", "", fmt.Errorf("ConstraintValueInfo.setting must be a ConstraintSettingInfo, got %s", cv.Field("setting").Type())
+	}
+	return si.Field("label").String(), cv.Field("label").String(), nil
+}
+
+// Constraints reads the constraints of a ConfigurationInfo (a platform's
+// configuration or a config_setting): setting label to value label.
+func Constraints(ci *ProviderInstance) (map[string]string, error) {
+	d, ok := ci.Field("constraints").(*starlark.Dict)
+	if !ok {
+		return nil, fmt.Errorf("ConfigurationInfo.constraints must be a dict, got %s", ci.Field("constraints").Type())
+	}
+	out := map[string]string{}
+	for _, kv := range d.Items() {
+		cv, ok := kv[1].(*ProviderInstance)
+		if !ok || cv.provider != ConstraintValueInfo {
+			return nil, fmt.Errorf("ConfigurationInfo.constraints values must be ConstraintValueInfo, got %s", kv[1].Type())
+		}
+		setting, value, err := ConstraintOf(cv)
+		if err != nil {
+			return nil, err
+		}
+		out[setting] = value
+	}
+	return out, nil
+}
+
+// PlatformConfiguration reads the ConfigurationInfo of a PlatformInfo.
+func PlatformConfiguration(pi *ProviderInstance) (*ProviderInstance, error) {
+	ci, ok := pi.Field("configuration").(*ProviderInstance)
+	if !ok || ci.provider != ConfigurationInfo {
+		return nil, fmt.Errorf("PlatformInfo.configuration must be a ConfigurationInfo, got %s", pi.Field("configuration").Type())
+	}
+	return ci, nil
+}
