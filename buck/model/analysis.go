@@ -371,7 +371,12 @@ func defaultOutputs(dep *Dependency, sub string) ([]*Artifact, error) {
 	var out []*Artifact
 	if l, ok := di.Field("default_outputs").(*starlark.List); ok {
 		for i := 0; i < l.Len(); i++ {
-			out = append(out, l.Index(i).(*Artifact))
+			a, ok := l.Index(i).(*Artifact)
+			if !ok {
+				// The list was changed after DefaultInfo checked it.
+				return nil, fmt.Errorf("%s: DefaultInfo.default_outputs holds %s, not an artifact", dep.label, l.Index(i).Type())
+			}
+			out = append(out, a)
 		}
 	}
 	return out, nil
