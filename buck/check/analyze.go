@@ -99,7 +99,7 @@ func (w *workspace) analyzeAll(ctx context.Context) map[string]int {
 			w.addDiag(t, fmt.Sprintf("%s: %v", t.Label, err))
 			continue
 		}
-		a.analyze(node{t.Label, p})
+		a.analyzeTop(t, node{t.Label, p})
 	}
 	skipped := map[string]int{}
 	for _, t := range w.order {
@@ -319,6 +319,23 @@ func (a *analyzer) analyze(n node) {
 		return
 	}
 	a.result[n] = dep
+}
+
+// analyzeTop analyses a top-level target; a bug in the model becomes an
+// error on that target instead of ending the run.
+func (a *analyzer) analyzeTop(t *model.Target, n node) {
+	defer func() {
+		if r := recover(); r != nil {
+			// Nodes left half-analysed must not look like a cycle later.
+			for _, m := range a.stack {
+				a.state[m] = done
+			}
+			a.stack = a.stack[:0]
+			a.state[n] = done
+			a.w.addDiag(t, fmt.Sprintf("internal error in ebuild2buck check while analysing %s: %v", t.Label, r))
+		}
+	}()
+	a.analyze(n)
 }
 
 // compatible applies target_compatible_with (every condition must hold)

@@ -115,6 +115,8 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 		}
 	}
 	evaluated := make([]*model.Package, len(pkgs))
+	var panicked []model.Diagnostic
+	var panicMu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
 	for i, p := range pkgs {
@@ -122,6 +124,14 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
+			defer func() {
+				// A bug in the model must not hide the rest of the report.
+				if r := recover(); r != nil {
+					panicMu.Lock()
+					panicked = append(panicked, model.Diagnostic{File: p.file, Msg: fmt.Sprintf("internal error in ebuild2buck check: %v", r)})
+					panicMu.Unlock()
+				}
+			}()
 			evaluated[i] = in.EvalPackage(p.id, p.file)
 			return nil
 		})
@@ -129,6 +139,14 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	kept := evaluated[:0]
+	for _, p := range evaluated {
+		if p != nil {
+			kept = append(kept, p)
+		}
+	}
+	evaluated = kept
+	loadErrs = append(loadErrs, panicked...)
 	w := newWorkspace(in, evaluated)
 	w.diags = append(w.diags, loadErrs...)
 	w.checkRefs()
