@@ -1,0 +1,207 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+)
+
+// run parses src with Parse and runs it with the helpers of this package
+// wired in, returning what it printed.
+func run(t *testing.T, src string) string {
+	t.Helper()
+	f, err := Parse([]byte(src), "test.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	var last string
+	var vfiles []string
+	var r *interp.Runner
+	exec := func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+		return func(ctx context.Context, args []string) error {
+			hc := interp.HandlerCtx(ctx)
+			switch args[0] {
+			case PrintfVCommand:
+				return PrintfV(ctx, args)
+			case VirtualFileCommand:
+				vfiles = append(vfiles, strings.TrimSuffix(args[1], "x"))
+				fmt.Fprintf(hc.Stdout, "/vfile/%d", len(vfiles)-1)
+				return nil
+			case DeclareFCommand:
+				return DeclareF(r.Funcs, hc.Stdout, args)
+			case PatSubCommand:
+				return PatSub(ctx, args)
+			case AssocCommand:
+				return Assoc(ctx, args, func(name string) []string { return f.AssocOrder[name] })
+			case LastArgCommand:
+				return LastArg(ctx, args, last)
+			case ReadCommand:
+				return Read(ctx, args)
+			case DeclareCommand:
+				return Declare(ctx, args)
+			case StepCommand, RedirectCommand:
+				if hc.LastExitStatus != 0 {
+					return interp.ExitStatus(uint8(hc.LastExitStatus))
+				}
+				return nil
+			case MatchCommand:
+				for _, p := range args[2:] {
+					if p == args[1] || p == "*" {
+						return nil
+					}
+				}
+				return interp.ExitStatus(1)
+			}
+			t.Fatalf("unexpected command %q", args)
+			return nil
+		}
+	}
+	call := func(ctx context.Context, args []string) ([]string, error) {
+		if !strings.HasPrefix(args[0], "__buckos") {
+			last = args[len(args)-1]
+		}
+		return RewriteCall(args), nil
+	}
+	r, err = interp.New(interp.StdIO(nil, &out, &out), interp.Env(expand.ListEnviron("PATH=/dev/null")),
+		interp.ExecHandlers(exec), interp.CallHandler(call),
+		interp.OpenHandler(func(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+			if n, ok := strings.CutPrefix(path, "/vfile/"); ok {
+				i, _ := strconv.Atoi(n)
+				return nopCloser{strings.NewReader(vfiles[i])}, nil
+			}
+			return nil, os.ErrPermission
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background(), f.AST); err != nil {
+		t.Fatalf("run: %v\noutput: %s", err, out.String())
+	}
+	return out.String()
+}
+
+type nopCloser struct{ *strings.Reader }
+
+func (nopCloser) Write([]byte) (int, error) { return 0, os.ErrPermission }
+func (nopCloser) Close() error              { return nil }
+
+func TestBridges(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"printf -v", `printf -v x '%s-%s,' a b c d; echo "$x"`, "a-b,c-d,\n"},
+		{"printf -v array element", `declare -a a; printf -v 'a[2]' %03d 7; echo "${a[2]}"`, "007\n"},
+		{"printf -v in function is not local", `f() { printf -v g %s in-f; }; f; echo "$g"`, "in-f\n"},
+		{"declare -F", `f() { :; }; declare -F f; declare -F nope || echo missing`, "f\nmissing\n"},
+		{"declare -i", `f() { local -i i=2; i+=3; i+=i; echo $i; }; f`, "10\n"},
+		{"declare -l and -u", `declare -l lo=MiXeD; declare -u up=MiXeD; echo $lo $up`, "mixed MIXED\n"},
+		{"declare -gA in function", `f() { declare -gA m=([k]=v); }; f; echo "${m[k]}"`, "v\n"},
+		{"anchored substitution", `a=(x y); s=abc; echo "${a[@]/#/p-}" "${a[@]/%/-s}" "${s/#a/A}" "${s/%c/C}" "${s/#z/Z}"`, "p-x p-y x-s y-s Abc abC abc\n"},
+		{"extglob substitution", `n=foo..bar-_baz; echo "${n//+([._-])/_}" "${n##+([a-z])}"`, "foo_bar_baz ..bar-_baz\n"},
+		{"bracket with leading dash", `x=a.b-c_d; echo "${x//[-._]}"`, "abcd\n"},
+		{"last argument", `: one two "three four"; echo "$_"`, "three four\n"},
+		{"positional default", `f() { local c=${*-none}; echo "$c"; }; f; f a`, "none\na\n"},
+		{"read -d", `IFS=/ read -rd '' a b c < <(printf %s 'x/y/z w'); echo "[$a][$b][$c]"`, "[x][y][z w]\n"},
+		{"read -a", `read -ra arr <<< "  1 2  3 "; echo ${#arr[@]} "${arr[2]}"`, "3 3\n"},
+		{"prefixed declare", `f() { local t; IFS=, declare -a 't=(${1})'; echo ${#t[@]} "${t[1]}"; }; f 'a b,c'`, "2 c\n"},
+		{"dotted keys", "declare -A m=(\n\t[a.b]=1\n)\nm[c.d]=2\necho ${m[a.b]} ${m[c.d]}", "1 2\n"},
+		{"arithmetic-looking keys", "declare -A m=(\n\t[x-y-3]=v\n)\necho ${!m[@]}", "x-y-3\n"},
+		{"literal case", `case 8 in 7|8) echo yes ;; *) echo no ;; esac; case 9 in 7|8) echo yes ;; *) echo no ;; esac`, "yes\nno\n"},
+		{"FUNCNAME", `f() { g; }; g() { echo "${FUNCNAME[@]}"; }; f`, "g f\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := run(t, tc.src); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBashKeyOrder(t *testing.T) {
+	// Orders printed by GNU bash 5.2.15 for `declare -A m=(...); echo "${!m[@]}"`.
+	tests := []struct {
+		keys []string
+		want []string
+	}{
+		{[]string{"one", "two", "three", "four"}, []string{"four", "two", "three", "one"}},
+		{[]string{"a", "b", "c"}, []string{"c", "b", "a"}},
+	}
+	for _, tc := range tests {
+		m := map[string]string{}
+		for _, k := range tc.keys {
+			m[k] = k
+		}
+		if diff := cmp.Diff(tc.want, BashKeyOrder(m, tc.keys)); diff != "" {
+			t.Errorf("BashKeyOrder(%q) (-want +got):\n%s", tc.keys, diff)
+		}
+	}
+}
+
+func TestTolerantParse(t *testing.T) {
+	src := "x=1\nsrc_install() {\n\tlocal s=( a )\n\t[[ \" a\" =~ ^(\\ ${s[*]/%/|\\\\} )$ ]] || :\n}\npkg_setup() { :; }\n"
+	f, err := Parse([]byte(src), "t.ebuild")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "t.ebuild:2: function src_install stubbed") {
+		t.Errorf("warnings = %q", f.Warnings)
+	}
+	var names []string
+	for _, fn := range f.Funcs {
+		names = append(names, fn.Name)
+		if fn.Name == "src_install" && (!fn.Stub || !strings.Contains(fn.Source, "local s=( a )") || fn.Line != 2) {
+			t.Errorf("src_install = %+v", fn)
+		}
+	}
+	if len(names) != 2 {
+		t.Errorf("functions = %q", names)
+	}
+	// An error in code that global scope runs is not hidden.
+	if _, err := Parse([]byte("x=( a\n"), "bad.ebuild"); err == nil {
+		t.Errorf("unterminated array in global code parsed")
+	}
+	if _, err := Parse([]byte("f() {\n\t:\n}\n[[ a == b ) ]]\n"), "bad.ebuild"); err == nil {
+		t.Errorf("error after a function was attributed to it")
+	}
+}
+
+func TestHasGlob(t *testing.T) {
+	tests := map[string]bool{
+		"*.patch": true, "a?c": true, "[ab]": true, `\*`: false, "plain": false,
+		"x[a/b]y": false, "[": false,
+	}
+	for in, want := range tests {
+		if got := HasGlob(in); got != want {
+			t.Errorf("HasGlob(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestSplitIFS(t *testing.T) {
+	tests := []struct {
+		s, ifs string
+		n      int
+		want   []string
+	}{
+		{"  a b  c ", " \t\n", 2, []string{"a", "b  c"}},
+		{"a/b/c", "/", 2, []string{"a", "b/c"}},
+		{"a//c", "/", -1, []string{"a", "", "c"}},
+		{" a  b ", " ", -1, []string{"a", "b"}},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, splitIFS(tc.s, tc.ifs, tc.n)); diff != "" {
+			t.Errorf("splitIFS(%q, %q, %d) (-want +got):\n%s", tc.s, tc.ifs, tc.n, diff)
+		}
+	}
+}
