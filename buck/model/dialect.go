@@ -220,6 +220,10 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 		}
 	}
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.DotExpr); ok && goOnlyStringMethods[d.Name.Name] {
+			pos, _ := d.Name.Span()
+			add(pos, fmt.Sprintf("%s() is a go.starlark.net string method that Buck2's Starlark does not have", d.Name.Name))
+		}
 		if w, ok := n.(*syntax.WhileStmt); ok && !isTopLevel(f, w) {
 			pos, _ := w.Span()
 			add(pos, "while loops are not allowed (Buck2: \"cannot use reserved keyword `while`\"; go.starlark.net rejects them too); use for over range()")
@@ -228,6 +232,10 @@ func checkStatements(file string, f *syntax.File, buck bool) []Diagnostic {
 	})
 	return diags
 }
+
+// goOnlyStringMethods are string methods go.starlark.net has and
+// starlark-rust (Buck2) does not.
+var goOnlyStringMethods = map[string]bool{"elem_ords": true, "codepoint_ords": true}
 
 func isTopLevel(f *syntax.File, s syntax.Stmt) bool {
 	for _, t := range f.Stmts {
