@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bazelbuild/buildtools/build"
 	"github.com/google/go-cmp/cmp"
+	"go.starlark.net/syntax"
 
 	"buckos.dev/buckos/ebuild"
 	"buckos.dev/buckos/ebuild/atom"
@@ -159,6 +161,10 @@ func matchPVR(a atom.Atom, pvr string) bool {
 	return a.MatchesVersion(*b.Version)
 }
 
+// highOctal finds an escape \2xx or \3xx (a byte >= 0x80): an odd run of
+// backslashes before three octal digits.
+var highOctal = regexp.MustCompile(`(^|[^\\])(\\\\)*\\[23][0-7][0-7]`)
+
 // Every package of the tree generates a BUCK file that parses, is a fixed
 // point of parse+print, holds no absolute path, and generation stays fast.
 func TestCorpusWholeTree(t *testing.T) {
@@ -191,6 +197,13 @@ func TestCorpusWholeTree(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: output does not parse: %v", key, err)
 			continue
+		}
+		if _, err := (&syntax.FileOptions{}).Parse(f.Path, out, 0); err != nil {
+			t.Errorf("%s: go.starlark.net cannot parse the output: %v", key, err)
+		}
+		// Buck2 rejects octal escapes of non-ASCII bytes.
+		if m := highOctal.FindString(text); m != "" {
+			t.Errorf("%s: output has the octal escape %s", key, m)
 		}
 		if again := Print(parsed); string(again) != text {
 			t.Errorf("%s: output is not a fixed point of parse+print:\n%s", key, cmp.Diff(text, string(again)))
@@ -427,5 +440,13 @@ func TestCorpusCachesGenerate(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d packages, %d failed", filepath.Base(set[len(set)-1]), len(keys), failed)
+	}
+}
+
+func TestHighOctalPattern(t *testing.T) {
+	for s, want := range map[string]bool{`"\303"`: true, `"\\303"`: false, `"\\\303"`: true, `"a\033"`: false, `"x"`: false} {
+		if got := highOctal.MatchString(s); got != want {
+			t.Errorf("highOctal.MatchString(%s) = %v, want %v", s, got, want)
+		}
 	}
 }
