@@ -62,6 +62,7 @@ def resolve_version_dep(package, constraint, slot = None):
         return (default_alias(package_key(package) or package), None)
     versions = entry.get("versions", {})
     newest = versions_newest_first(entry)
+    matching = []
     for v in newest:
         info = versions[v]
         if info.get("status") == "masked" or info.get("masked", False):
@@ -69,7 +70,14 @@ def resolve_version_dep(package, constraint, slot = None):
         if slot != None and info.get("slot", "0") != slot:
             continue
         if version_matches(constraint, v):
-            return (target_name(key, entry, v), None)
+            matching.append(v)
+
+    # Like Portage with ACCEPT_KEYWORDS="amd64": the newest stable match; else the
+    # newest testing one; else any other non-masked one (unkeyworded, live).
+    for want in ["stable", "testing", None]:
+        for v in matching:
+            if want == None or versions[v].get("status") == want:
+                return (target_name(key, entry, v), None)
     return (None, "version_dep({}, {}{}): no non-masked version matches; the registry has {}".format(
         repr(package),
         repr(constraint),

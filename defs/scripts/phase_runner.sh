@@ -838,10 +838,42 @@ perl-module_src_configure() { __bs_perl_src_configure "$@"; }
 perl-module_src_compile() { __bs_perl_src_compile "$@"; }
 perl-module_src_test() { __bs_perl_src_test "$@"; }
 perl-module_src_install() { __bs_perl_src_install "$@"; }
-multilib-minimal_src_configure() { BUILD_DIR=${BUILD_DIR:-$S}; cd "$BUILD_DIR" || die; if declare -F multilib_src_configure >/dev/null; then multilib_src_configure; else default_src_configure; fi; }
-multilib-minimal_src_compile() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_compile >/dev/null; then multilib_src_compile; else default_src_compile; fi; }
-multilib-minimal_src_test() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_test >/dev/null; then multilib_src_test; else default_src_test; fi; }
-multilib-minimal_src_install() { cd "${BUILD_DIR:-$S}" || die; if declare -F multilib_src_install >/dev/null; then multilib_src_install; else emake DESTDIR="$D" install; fi; if declare -F multilib_src_install_all >/dev/null; then cd "$S" && multilib_src_install_all; else einstalldocs; fi; }
+# multilib-minimal / multilib-build for the one native ABI, as the real eclasses do it:
+# a separate BUILD_DIR per ABI, sources copied only by multilib_copy_sources.
+__multilib_dir() { BUILD_DIR=${WORKDIR}/${P}-abi_x86_64.amd64; mkdir -p "$BUILD_DIR"; cd "$BUILD_DIR" || die; }
+multilib_get_enabled_abis() { echo amd64; }
+multilib_foreach_abi() { local BUILD_DIR; __multilib_dir; "$@"; }
+multilib_parallel_foreach_abi() { multilib_foreach_abi "$@"; }
+multilib_for_best_abi() { multilib_foreach_abi "$@"; }
+multilib_copy_sources() { BUILD_DIR=${WORKDIR}/${P}-abi_x86_64.amd64; mkdir -p "$BUILD_DIR"; cp -a "$S/." "$BUILD_DIR/" || die; }
+multilib_check_headers() { :; }
+multilib_prepare_wrappers() { :; }
+multilib_install_wrappers() { :; }
+get_exeext() { echo ""; }
+get_modname() { echo ".so"; }
+multilib-minimal_src_configure() {
+	local BUILD_DIR
+	__multilib_dir
+	if declare -F multilib_src_configure >/dev/null; then ECONF_SOURCE=${ECONF_SOURCE:-$S} multilib_src_configure
+	else ECONF_SOURCE=${ECONF_SOURCE:-$S} default_src_configure; fi
+}
+multilib-minimal_src_compile() {
+	local BUILD_DIR
+	__multilib_dir
+	if declare -F multilib_src_compile >/dev/null; then multilib_src_compile; else default_src_compile; fi
+}
+multilib-minimal_src_test() {
+	local BUILD_DIR
+	__multilib_dir
+	if declare -F multilib_src_test >/dev/null; then multilib_src_test; else default_src_test; fi
+}
+multilib-minimal_src_install() {
+	local BUILD_DIR
+	__multilib_dir
+	if declare -F multilib_src_install >/dev/null; then multilib_src_install; else emake DESTDIR="$D" install; fi
+	cd "$S" || die
+	if declare -F multilib_src_install_all >/dev/null; then multilib_src_install_all; else einstalldocs; fi
+}
 multilib_is_native_abi() { return 0; }
 multilib_native_use_enable() { use_enable "$@"; }
 multilib_native_use_with() { use_with "$@"; }
