@@ -405,3 +405,30 @@ func TestTrivialPhases(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildEnv(t *testing.T) {
+	m := meta("dev-python", nil, []string{"distutils-r1"}, map[string]string{
+		"src_install": "src_install() {\n\tnewdoc ${MY_P}.txt x\n\tcd \"${MY_S}\" || die\n\techo \"$_PRIVATE ${DEPEND} ${PN} ${ARR[@]}\"\n}",
+	})
+	for name, v := range map[string]ebuild.Var{
+		"MY_P":                 {Str: "foo-1.2"},
+		"MY_S":                 {Str: "/var/tmp/portage/dev-python/foo-1.2-r1/work/foo"},
+		"WORKDIR":              {Str: "/var/tmp/portage/dev-python/foo-1.2-r1/work"},
+		"_PRIVATE":             {Str: "1"},
+		"DEPEND":               {Str: "dev-libs/x"},
+		"PN":                   {Str: "foo"},
+		"ARR":                  {Kind: ebuild.KindIndexed, List: []string{"a", "b"}},
+		"PYTHON_COMPAT":        {Kind: ebuild.KindIndexed, List: []string{"python3_12", "python3_13"}},
+		"DISTUTILS_USE_PEP517": {Str: "setuptools"},
+		"UNREFERENCED":         {Str: "x"},
+	} {
+		m.Vars[name] = v
+	}
+	want := map[string]string{"MY_P": "foo-1.2", "PYTHON_COMPAT": "python3_12 python3_13", "DISTUTILS_USE_PEP517": "setuptools"}
+	if diff := cmp.Diff(want, Analyze(m).Env); diff != "" {
+		t.Errorf("Env (-want +got):\n%s", diff)
+	}
+	if env := Analyze(meta("app-misc", nil, nil, nil)).Env; env != nil {
+		t.Errorf("Env of a bare ebuild = %v, want nil", env)
+	}
+}

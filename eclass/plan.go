@@ -44,7 +44,10 @@ type Plan struct {
 	// does not cover, as a complete declaration printed by mvdan's printer:
 	// the phase runner sources them after the inherited eclasses.
 	Phases map[string]string
-	Notes  []Note // sorted by Func
+	// Env holds the ebuild's global variables the build needs, exported
+	// before the eclasses are inherited (see buildEnv).
+	Env   map[string]string
+	Notes []Note // sorted by Func
 }
 
 // Declarative reports whether no function had to be kept verbatim.
@@ -121,6 +124,7 @@ func Analyze(m *ebuild.Metadata) *Plan {
 		p.patchesInPrepare(m, patchWords)
 	}
 	slices.SortStableFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Func, b.Func) })
+	p.Env = buildEnv(m, p.Phases)
 	p.Macro = p.Language.Macro()
 	// meta_package builds nothing and takes no sources, patches or phases
 	// (docs/GENERATED_BUCK.md): a "none" ebuild that has any of them is

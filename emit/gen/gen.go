@@ -269,6 +269,13 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 		a.add("phases", d)
 	}
 	a.list("eclasses", strs(strings.Fields(raw["INHERIT"])))
+	if len(plan.Env) > 0 {
+		d := &build.DictExpr{ForceMultiLine: len(plan.Env) > 1}
+		for _, k := range sortedKeys(plan.Env) {
+			d.List = append(d.List, &build.KeyValueExpr{Key: str(k), Value: str(plan.Env[k])})
+		}
+		a.add("env", d)
+	}
 	a.list("labels", strs([]string{"buckos:generated", "platform:linux", "status:" + resolve.Status(strings.Fields(raw["KEYWORDS"]))}))
 	a.list("visibility", strs([]string{"PUBLIC"}))
 	return &build.CallExpr{X: ident2(plan.Macro), List: a, ForceMultiLine: true}, vr, nil

@@ -43,11 +43,16 @@ func zlibInput(t *testing.T) Input {
 		},
 		Eclasses: []ebuild.Eclass{{Name: "autotools"}},
 		Vars: map[string]ebuild.Var{
-			"PATCHES": {Kind: ebuild.KindIndexed, List: []string{"repo/sys-libs/zlib/files/zlib-1.3.1-fix.patch"}},
+			"PATCHES":       {Kind: ebuild.KindIndexed, List: []string{"repo/sys-libs/zlib/files/zlib-1.3.1-fix.patch"}},
+			"MY_DOC":        {Kind: ebuild.KindString, Str: "README.buckos"},
+			"PYTHON_COMPAT": {Kind: ebuild.KindIndexed, List: []string{"python3_12", "python3_13"}},
+			"_ZLIB_GUARD":   {Kind: ebuild.KindString, Str: "1"},
+			"WORKDIR":       {Kind: ebuild.KindString, Str: "/var/tmp/portage/sys-libs/zlib-1.3.1-r1/work"},
+			"MY_S":          {Kind: ebuild.KindString, Str: "/var/tmp/portage/sys-libs/zlib-1.3.1-r1/work/zlib"},
 		},
 		Funcs: map[string]ebuild.Func{
 			"src_configure": {Name: "src_configure", File: path("1.3.1-r1"), Source: "src_configure() {\n\tlocal myeconfargs=(\n\t\t--shared\n\t\t$(use_enable minizip)\n\t)\n\teconf \"${myeconfargs[@]}\"\n}"},
-			"src_install":   {Name: "src_install", File: path("1.3.1-r1"), Source: "src_install() {\n\temake DESTDIR=\"${D}\" install\n\tfind \"${ED}\" -name '*.la' -delete || die\n\tnewdoc \"${FILESDIR}\"/README.buckos README\n}"},
+			"src_install":   {Name: "src_install", File: path("1.3.1-r1"), Source: "src_install() {\n\temake DESTDIR=\"${D}\" install\n\tfind \"${ED}\" -name '*.la' -delete || die\n\tnewdoc \"${FILESDIR}\"/${MY_DOC} README\n\tcd \"${MY_S}\" || die\n}"},
 		},
 	}
 	v2 := &ebuild.Metadata{
