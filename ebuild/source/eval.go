@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -66,6 +67,7 @@ type run struct {
 	cancel   context.CancelFunc // stops every goroutine of the evaluation
 	lastFile string             // position of the last command, for timeouts
 	lastLine int
+	calls    atomic.Int64
 	warnings []string
 	failure  error // first fatal error, reported whatever the interpreter does with it
 	pending  error // refused read, reported at the next command
@@ -324,9 +326,17 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		}
 		return nil, st.fail(ctx, err.Error(), err)
 	}
-	file, line := st.position(ctx)
+	hc := interp.HandlerCtx(ctx)
+	calls := st.calls.Add(1)
 	st.mu.Lock()
-	st.lastFile, st.lastLine = file, line
+	if hc.Pos.IsValid() {
+		st.lastLine = int(hc.Pos.Line())
+	}
+	if args[0] == shell.StepCommand || calls&255 == 0 {
+		// Reading BASH_SOURCE walks the scopes: do it where a timeout
+		// is likely to strike (loops) and now and then.
+		st.lastFile, _ = st.position(ctx)
+	}
 	pending, globbed := st.pending, st.globbed
 	st.globbed = false
 	if !strings.HasPrefix(args[0], "__buckos") {
@@ -357,7 +367,9 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 				return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope", args[0]), nil)
 			}
 		}
-		if n := len(interp.HandlerCtx(ctx).Env.Get("FUNCNAME").List); n >= maxFuncDepth {
+		// FUNCNAME is as deep as the calls; checking every 16th call
+		// bounds the depth all the same.
+		if calls&15 == 0 && len(hc.Env.Get("FUNCNAME").List) >= maxFuncDepth {
 			return nil, st.fail(ctx, fmt.Sprintf("function nesting deeper than %d (infinite recursion?)", maxFuncDepth), sandbox.ErrBudget)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -275,18 +274,35 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 	}
 	st.depth++
 	oldEclass, hadEclass := getStr(hc.Env, "ECLASS")
-	if err := eval(ctx, "ECLASS_DEPTH="+strconv.Itoa(st.depth)); err != nil {
-		return err
-	}
 	vars := slices.Clone(portageAccumulated)
 	if st.api.Accumulates("PROPERTIES") {
 		vars = append(vars, "PROPERTIES", "RESTRICT")
 	}
+	// The accumulated variables are saved once: after each eclass they
+	// are restored to exactly these values.
+	type saved struct {
+		val string
+		set bool
+	}
+	save := make([]saved, len(vars))
+	var restoreVars strings.Builder
+	for i, v := range vars {
+		save[i].val, save[i].set = getStr(hc.Env, v)
+		if save[i].set {
+			fmt.Fprintf(&restoreVars, "%s=%s; ", v, shell.Quote(save[i].val))
+		} else {
+			fmt.Fprintf(&restoreVars, "unset %s; ", v)
+		}
+	}
+	// Shell state changes are batched into as few evals as possible:
+	// carry holds what still has to run before the next one.
+	var carry strings.Builder
+	carry.WriteString("ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; ")
 	for _, arg := range names {
 		if arg == "" {
 			break
 		}
-		name := path.Base(arg)
+		name := arg
 		if i := strings.LastIndexByte(arg, '/'); i >= 0 {
 			name = arg[i+1:]
 		}
@@ -298,9 +314,11 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		ec, err := st.e.eclasses.load(name, loc)
 		if err != nil {
 			perr := parseError(loc, err)
+			st.mu.Lock()
 			if st.failure == nil {
 				st.failure = perr
 			}
+			st.mu.Unlock()
 			return perr
 		}
 		if !slices.Contains(st.loaded, ec) {
@@ -310,22 +328,15 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 			}
 			st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
 		}
-		type saved struct {
-			val string
-			set bool
-		}
-		save := make([]saved, len(vars))
-		for i, v := range vars {
-			save[i].val, save[i].set = getStr(hc.Env, v)
-		}
-		var pre strings.Builder
-		pre.WriteString("ECLASS=" + shell.Quote(name) + "; export ECLASS; unset")
+		carry.WriteString("ECLASS=" + shell.Quote(name) + "; export ECLASS; unset")
 		for _, v := range vars {
-			pre.WriteString(" " + v)
+			carry.WriteString(" " + v)
 		}
-		if err := eval(ctx, pre.String()); err != nil {
+		carry.WriteString("; ")
+		if err := eval(ctx, carry.String()); err != nil {
 			return err
 		}
+		carry.Reset()
 		fn := sourceFuncName + strconv.Itoa(st.depth)
 		st.r.Funcs[fn] = ec.body
 		err = eval(ctx, fn+" || "+sourceFailed+" "+shell.Quote(loc))
@@ -333,8 +344,7 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		if err != nil {
 			return err
 		}
-		var post strings.Builder
-		for i, v := range vars {
+		for _, v := range vars {
 			if val, set := getStr(hc.Env, v); set {
 				if e := st.accum[v]; e != nil {
 					if *e != "" {
@@ -346,12 +356,8 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 					st.accum[v] = &s
 				}
 			}
-			if save[i].set {
-				fmt.Fprintf(&post, "%s=%s; ", v, shell.Quote(save[i].val))
-			} else {
-				fmt.Fprintf(&post, "unset %s; ", v)
-			}
 		}
+		carry.WriteString(restoreVars.String())
 		for _, ph := range st.exportFuncs[st.depth] {
 			impl := name + "_" + ph
 			if st.r.Funcs[impl] == nil {
@@ -369,23 +375,20 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		if !slices.Contains(st.inherited, arg) {
 			st.inherited = append(st.inherited, arg)
 			st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
-			fmt.Fprintf(&post, "INHERITED+=%s; export INHERITED; ", shell.Quote(" "+arg))
+			fmt.Fprintf(&carry, "INHERITED+=%s; export INHERITED; ", shell.Quote(" "+arg))
 		}
 		if st.depth == 1 {
 			st.explicit = append(st.explicit, arg)
 		}
-		if err := eval(ctx, post.String()); err != nil {
-			return err
-		}
 	}
 	st.depth--
-	restore := "ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; "
+	carry.WriteString("ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; ")
 	if hadEclass {
-		restore += "ECLASS=" + shell.Quote(oldEclass)
+		carry.WriteString("ECLASS=" + shell.Quote(oldEclass))
 	} else {
-		restore += "unset ECLASS"
+		carry.WriteString("unset ECLASS")
 	}
-	return eval(ctx, restore)
+	return eval(ctx, carry.String())
 }
 
 // virtual serves the results of process substitutions.
