@@ -352,11 +352,17 @@ func patternsString(ps []model.Pattern) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-// checkRefs reports every reference (in every select() branch) to a
-// target that does not exist or is not visible.
+// checkRefs reports every dependency and configuration reference (in
+// every select() branch) to a target that does not exist, and every
+// dependency that is not visible.
 func (w *workspace) checkRefs() {
 	for _, t := range w.order {
 		for _, r := range t.Refs {
+			// Buck2 never resolves a plain attrs.label() value (the
+			// traversal ignores labels), so a missing one is no error.
+			if r.Kind == model.RefLabel {
+				continue
+			}
 			dep, why, report := w.lookup(r.Label)
 			if dep == nil {
 				w.broken[t.Label] = true
@@ -369,14 +375,14 @@ func (w *workspace) checkRefs() {
 			case r.Kind == model.RefToolchain && !dep.Rule.IsToolchain():
 				w.broken[t.Label] = true
 				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target `%s` was used as a toolchain_dep, but is not a toolchain rule", t.Label, r.Attr, dep.Label))
-			case r.Kind != model.RefToolchain && r.Kind != model.RefLabel && dep.Rule.IsToolchain():
+			case r.Kind != model.RefToolchain && r.Kind != model.RefConfig && dep.Rule.IsToolchain():
 				w.broken[t.Label] = true
 				w.addDiag(t, fmt.Sprintf("%s: attribute %q: target `%s` was used not as a toolchain_dep, but is a toolchain rule", t.Label, r.Attr, dep.Label))
 			}
 			// Buck2 checks visibility on the dependency edges (deps,
 			// exec deps, source labels, toolchain deps), not on plain
 			// labels and configuration keys (configured/src/nodes.rs).
-			if r.Kind == model.RefLabel {
+			if r.Kind == model.RefConfig {
 				continue
 			}
 			if !visibleTo(dep, t) {

@@ -142,6 +142,7 @@ func TestFixtures(t *testing.T) {
 			"BUCK:25: root//:ambiguous: attribute \"v\": both select keys `:fast` and `:linux` match the configuration, but neither is more specific and they have different values",
 			"BUCK:27: root//:none: attribute \"v\": none of 1 conditions matched configuration `root//:fast-linux` and no default was set: :slow",
 			"BUCK:31: root//:fake-key: attribute \"v\": select key root//:fake: ConstraintValueInfo.setting must be a ConstraintSettingInfo, got string",
+			`BUCK:33: root//:missing-key: attribute "v": unresolved label root//:nope: target "nope" not found in package root// (it defines: ambiguous, fake, fake-key, fast, fast-and-linux, fast-linux, first-differs, linux, missing-key, none, os, own-platform, slow, slow-linux, specific, speed)`,
 		}},
 		{"compat.txt", []string{
 			"BUCK:19: analysis of root//:linux-only (rule boom): fail: analysed linux-only (at defs/rules.bzl:2)",

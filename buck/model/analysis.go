@@ -42,7 +42,7 @@ func (in *Interp) ConfiguredRefs(t *Target, r Resolver) ([]Ref, error) {
 			return nil, fmt.Errorf("attribute %q: %w", name, err)
 		}
 		walkRefs(v, func(d *depRef) {
-			if d.kind != RefLabel {
+			if d.kind != RefLabel && d.kind != RefConfig {
 				refs = append(refs, Ref{Attr: name, Kind: d.kind, Label: d.label})
 			}
 		})

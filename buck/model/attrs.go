@@ -271,6 +271,10 @@ const (
 	RefToolchain RefKind = "toolchain_dep"
 	RefSource    RefKind = "source"
 	RefLabel     RefKind = "label"
+	// RefConfig is a configuration dependency: a select() key, a
+	// platform or a compatibility condition. It must exist; Buck2 does
+	// not check its visibility.
+	RefConfig RefKind = "configuration"
 )
 
 // depRef is a coerced reference to another target inside an attribute value.
@@ -341,7 +345,7 @@ func (c *coercer) coerce(a *Attr, v starlark.Value) (starlark.Value, error) {
 					if err != nil {
 						return nil, fmt.Errorf("select key: %w", err)
 					}
-					c.refs = append(c.refs, &depRef{label: l, kind: RefLabel})
+					c.refs = append(c.refs, &depRef{label: l, kind: RefConfig})
 				}
 				cv, err := c.coerce(a, b.value)
 				if err != nil {

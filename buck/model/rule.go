@@ -58,6 +58,10 @@ func standardAttrs() map[string]*Attr {
 	}
 }
 
+// configAttrs are Buck2's configuration-dependency attributes: their
+// labels name platforms and conditions.
+var configAttrs = map[string]bool{"default_target_platform": true, "target_compatible_with": true, "compatible_with": true, "exec_compatible_with": true}
+
 // nonConfigurable attributes cannot be select()s.
 var nonConfigurable = map[string]bool{"name": true, "visibility": true, "within_view": true, "default_target_platform": true, "metadata": true, "modifiers": true}
 
@@ -188,7 +192,11 @@ func (r *Rule) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 			continue
 		}
 		for _, ref := range c.refs[before:] {
-			t.Refs = append(t.Refs, Ref{Attr: k, Kind: ref.kind, Label: ref.label})
+			kind := ref.kind
+			if configAttrs[k] {
+				kind = RefConfig
+			}
+			t.Refs = append(t.Refs, Ref{Attr: k, Kind: kind, Label: ref.label})
 		}
 		t.Attrs[k] = cv
 	}
