@@ -276,7 +276,9 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 		}
 		a.add("env", d)
 	}
-	a.list("labels", strs([]string{"buckos:generated", "platform:linux", "status:" + resolve.Status(strings.Fields(raw["KEYWORDS"]))}))
+	keywords := strings.Fields(raw["KEYWORDS"])
+	labels := append([]string{"buckos:generated"}, platformLabels(keywords)...)
+	a.list("labels", strs(append(labels, "status:"+resolve.Status(keywords))))
 	a.list("visibility", strs([]string{"PUBLIC"}))
 	return &build.CallExpr{X: ident2(plan.Macro), List: a, ForceMultiLine: true}, vr, nil
 }
@@ -361,6 +363,41 @@ func (g *generator) downloadSource(name string) build.Expr {
 	}
 	a.list("restrict", strs(restrict))
 	return &build.CallExpr{X: ident2("download_source"), List: a, ForceMultiLine: true}
+}
+
+// platformLabels turns KEYWORDS into the seed's platform labels: a plain
+// arch keyword (amd64, ~arm64) means Linux, ARCH-macos macOS, ARCH-fbsd and
+// friends BSD, ARCH-winnt/-cygwin Windows. Keywords of other platforms
+// (solaris, ...) add nothing; no keyword at all means Linux.
+func platformLabels(keywords []string) []string {
+	on := map[string]bool{}
+	for _, kw := range keywords {
+		kw = strings.TrimLeft(kw, "~-")
+		_, plat, found := strings.Cut(kw, "-")
+		switch {
+		case kw == "*":
+		case !found:
+			on["linux"] = true
+		case plat == "linux":
+			on["linux"] = true
+		case plat == "macos":
+			on["macos"] = true
+		case plat == "fbsd" || plat == "freebsd" || plat == "netbsd" || plat == "openbsd":
+			on["bsd"] = true
+		case plat == "winnt" || plat == "cygwin":
+			on["windows"] = true
+		}
+	}
+	if len(keywords) == 0 {
+		on["linux"] = true
+	}
+	var out []string
+	for _, p := range []string{"bsd", "linux", "macos", "windows"} {
+		if on[p] {
+			out = append(out, "platform:"+p)
+		}
+	}
+	return out
 }
 
 // needsFilesDir reports verbatim phases that read ${FILESDIR}: the

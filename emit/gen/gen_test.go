@@ -338,3 +338,22 @@ func TestPrintNoRewrites(t *testing.T) {
 		t.Errorf("Print:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+func TestPlatformLabels(t *testing.T) {
+	tests := []struct {
+		kw   string
+		want []string
+	}{
+		{"amd64 ~arm64", []string{"platform:linux"}},
+		{"~amd64 ~arm64-macos ~x64-macos ~x64-solaris", []string{"platform:linux", "platform:macos"}},
+		{"~x64-macos", []string{"platform:macos"}},
+		{"~amd64-fbsd ~x86-winnt ~amd64-linux", []string{"platform:bsd", "platform:linux", "platform:windows"}},
+		{"", []string{"platform:linux"}},
+		{"-*", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, platformLabels(strings.Fields(tt.kw))); diff != "" {
+			t.Errorf("platformLabels(%q) (-want +got):\n%s", tt.kw, diff)
+		}
+	}
+}
