@@ -169,7 +169,9 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	}
 	for _, p := range evaluated {
 		counts[p.ID.Cell].Packages++
-		counts[p.ID.Cell].Targets += len(p.Targets)
+		if !p.Stopped {
+			counts[p.ID.Cell].Targets += len(p.Targets)
+		}
 		rep.Errors = append(rep.Errors, p.Diags...)
 	}
 	rep.Errors = append(rep.Errors, in.ModuleDiagnostics()...)
@@ -276,6 +278,9 @@ func newWorkspace(in *model.Interp, pkgs []*model.Package) *workspace {
 	w := &workspace{in: in, pkgs: map[model.PackageID]*model.Package{}, targets: map[model.Label]*model.Target{}, broken: map[model.Label]bool{}}
 	for _, p := range pkgs {
 		w.pkgs[p.ID] = p
+		if p.Stopped {
+			continue // Buck2 has no targets for a package that failed to evaluate
+		}
 		for _, t := range p.Targets {
 			w.targets[t.Label] = t
 			w.order = append(w.order, t)

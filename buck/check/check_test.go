@@ -147,6 +147,9 @@ func TestFixtures(t *testing.T) {
 		{"compat.txt", []string{
 			"BUCK:19: analysis of root//:linux-only (rule boom): fail: analysed linux-only (at defs/rules.bzl:2)",
 		}},
+		{"stopped.txt", []string{
+			"BUCK:5: fail: this package is broken (raised at defs/rules.bzl:7)",
+		}},
 		{"not_modelled.txt", []string{
 			`BUCK:3: analysis of root//:a (rule dyn): not modelled: ctx.actions.dynamic_output (at defs/bad.bzl:2)`,
 			`cxx/BUCK:3: not modelled: native.cxx_library (a prelude rule or function the model does not provide) (raised at defs/cxx.bzl:2)`,
@@ -192,6 +195,19 @@ func TestIncompatibleCount(t *testing.T) {
 	}
 	if !strings.HasPrefix(text.String(), "cell root (.): 1 packages, 9 targets (3 incompatible, skipped), 1 errors\n") {
 		t.Errorf("text = %q", text.String())
+	}
+}
+
+// TestStoppedPackage checks that a package that failed to evaluate
+// counts no targets.
+func TestStoppedPackage(t *testing.T) {
+	rep, err := Check(context.Background(), writeFixture(t, "stopped.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CellReport{{Name: "root", Path: ".", Packages: 2, Targets: 1, Errors: 1}}
+	if diff := cmp.Diff(want, rep.Cells); diff != "" {
+		t.Errorf("cells (-want +got):\n%s", diff)
 	}
 }
 
