@@ -469,6 +469,13 @@ func (a *analysis) declare(name string, dir bool) (*Artifact, error) {
 	if _, ok := a.byPath[clean]; ok {
 		return nil, fmt.Errorf("output %q is declared twice", clean)
 	}
+	// Buck2 (actions.rs ConflictingOutputPaths): one output cannot be
+	// inside another.
+	for p := range a.byPath {
+		if strings.HasPrefix(clean, p+"/") || strings.HasPrefix(p, clean+"/") {
+			return nil, fmt.Errorf("output path `%s` conflicts with the output path `%s`", clean, p)
+		}
+	}
 	art := &Artifact{owner: a.target.Label, path: clean, dir: dir, decl: &declaration{analysis: a}}
 	a.byPath[clean] = art
 	a.declared = append(a.declared, art)
