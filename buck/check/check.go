@@ -103,20 +103,37 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var diags []model.Diagnostic
+	for _, f := range packageFiles {
+		diags = append(diags, model.Diagnostic{File: f, Msg: "not modelled: PACKAGE files (package() defaults such as visibility would change what check reports)"})
+	}
 	// Load every .bzl file first, in path order: module errors (a load
 	// cycle above all) then do not depend on which package runs first.
-	var loadErrs []model.Diagnostic
-	for _, f := range packageFiles {
-		loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: "not modelled: PACKAGE files (package() defaults such as visibility would change what check reports)"})
-	}
 	for _, f := range bzls {
 		if err := in.LoadFile(f); err != nil {
-			loadErrs = append(loadErrs, model.Diagnostic{File: f, Msg: err.Error()})
+			diags = append(diags, model.Diagnostic{File: f, Msg: err.Error()})
 		}
 	}
+	evaluated, panicked, err := evalPackages(ctx, in, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	w := newWorkspace(in, evaluated)
+	w.diags = append(append(w.diags, diags...), panicked...)
+	w.checkRefs()
+	skipped := w.analyzeAll(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return w.report(cells, evaluated, skipped), nil
+}
+
+// evalPackages evaluates the build files in parallel. A panic in the
+// model becomes a diagnostic for its file instead of ending the run.
+func evalPackages(ctx context.Context, in *model.Interp, pkgs []pkgFile) ([]*model.Package, []model.Diagnostic, error) {
 	evaluated := make([]*model.Package, len(pkgs))
 	var panicked []model.Diagnostic
-	var panicMu sync.Mutex
+	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
 	for i, p := range pkgs {
@@ -125,11 +142,10 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 				return err
 			}
 			defer func() {
-				// A bug in the model must not hide the rest of the report.
 				if r := recover(); r != nil {
-					panicMu.Lock()
+					mu.Lock()
 					panicked = append(panicked, model.Diagnostic{File: p.file, Msg: fmt.Sprintf("internal error in ebuild2buck check: %v", r)})
-					panicMu.Unlock()
+					mu.Unlock()
 				}
 			}()
 			evaluated[i] = in.EvalPackage(p.id, p.file)
@@ -137,7 +153,7 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	kept := evaluated[:0]
 	for _, p := range evaluated {
@@ -145,22 +161,18 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 			kept = append(kept, p)
 		}
 	}
-	evaluated = kept
-	loadErrs = append(loadErrs, panicked...)
-	w := newWorkspace(in, evaluated)
-	w.diags = append(w.diags, loadErrs...)
-	w.checkRefs()
-	skipped := w.analyzeAll(ctx)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	model.SortDiagnostics(panicked)
+	return kept, panicked, nil
+}
 
+// report counts packages, targets, skipped targets and errors per cell
+// (every cell, empty ones too) and sorts the errors.
+func (w *workspace) report(cells *model.Cells, evaluated []*model.Package, skipped map[string]int) *Report {
 	rep := &Report{}
-	counts := map[string]*CellReport{}
 	for _, c := range cells.All() {
-		cr := CellReport{Name: c.Name, Path: c.Path, External: c.External}
-		rep.Cells = append(rep.Cells, cr)
+		rep.Cells = append(rep.Cells, CellReport{Name: c.Name, Path: c.Path, External: c.External})
 	}
+	counts := map[string]*CellReport{}
 	for i := range rep.Cells {
 		counts[rep.Cells[i].Name] = &rep.Cells[i]
 	}
@@ -174,7 +186,7 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 		}
 		rep.Errors = append(rep.Errors, p.Diags...)
 	}
-	rep.Errors = append(rep.Errors, in.ModuleDiagnostics()...)
+	rep.Errors = append(rep.Errors, w.in.ModuleDiagnostics()...)
 	rep.Errors = append(rep.Errors, w.diags...)
 	model.SortDiagnostics(rep.Errors)
 	rep.Errors = dedupe(rep.Errors)
@@ -183,7 +195,7 @@ func Check(ctx context.Context, dir string) (*Report, error) {
 			c.Errors++
 		}
 	}
-	return rep, nil
+	return rep
 }
 
 // cellOfFile names the cell owning a workspace-relative file.
