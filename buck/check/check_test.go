@@ -199,6 +199,27 @@ func TestIncompatibleCount(t *testing.T) {
 	}
 }
 
+// TestDeterministic checks that two runs print the same JSON, errors
+// included, although packages are evaluated in parallel.
+func TestDeterministic(t *testing.T) {
+	for _, archive := range []string{"misc.txt", "analysis.txt", "dialect.txt"} {
+		dir := writeFixture(t, archive)
+		var outs [2]bytes.Buffer
+		for i := range outs {
+			rep, err := Check(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rep.WriteJSON(&outs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if diff := cmp.Diff(outs[0].String(), outs[1].String()); diff != "" {
+			t.Errorf("%s: runs differ (-first +second):\n%s", archive, diff)
+		}
+	}
+}
+
 // TestStoppedPackage checks that a package that failed to evaluate
 // counts no targets.
 func TestStoppedPackage(t *testing.T) {
