@@ -215,17 +215,7 @@ func TestCorpusGentoo(t *testing.T) {
 	}
 
 	// The workspace passes the Buck2 model check.
-	rep, err := check.Check(context.Background(), ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, e := range rep.Errors {
-		if i == 20 {
-			t.Errorf("... %d errors in all", len(rep.Errors))
-			break
-		}
-		t.Errorf("check: %v", e)
-	}
+	checkWorkspace(t, ws)
 
 	// A no-op re-sync evaluates nothing and writes nothing.
 	before := treeFiles(t, ws)
@@ -287,7 +277,25 @@ func TestCorpusGuruOverGentoo(t *testing.T) {
 			t.Errorf("%s: gentoo package missing next to guru", cp)
 		}
 	}
+	checkWorkspace(t, ws)
 	compareDigest(t, "testdata/guru.digest.jsonl", ws, ix)
+}
+
+// checkWorkspace runs the Buck2 model check (buck/check) and reports its
+// first errors.
+func checkWorkspace(t *testing.T, ws string) {
+	t.Helper()
+	rep, err := check.Check(context.Background(), ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range rep.Errors {
+		if i == 20 {
+			t.Errorf("... %d errors in all", len(rep.Errors))
+			break
+		}
+		t.Errorf("check: %v", e)
+	}
 }
 
 // reportSection returns the lines of one "## title (N)" section.
