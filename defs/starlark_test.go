@@ -674,3 +674,35 @@ meta_package(name = "implicit", package = "virtual/c", version = "1",
 		t.Errorf("implicit IUSE conditionals (-want +got):\n%s", diff)
 	}
 }
+
+func TestMultiVersionGenerated(t *testing.T) {
+	h := newHost(t)
+	mustEval(t, h, `
+load("@root//defs:versions.bzl", "multi_version_package")
+multi_version_package(
+    name = "zlib",
+    versions = {
+        "1.3.1-r1": {"slot": "0", "subslot": "1", "status": "stable", "target": ":zlib-1.3.1-r1"},
+        "1.3.2": {"slot": "0", "subslot": "1", "status": "testing", "target": ":zlib-1.3.2"},
+    },
+    default_version = "1.3.1-r1",
+)
+multi_version_package(
+    name = "live",
+    versions = {"9999": {"slot": "0", "status": "masked", "masked": True, "target": ":live-9999"}},
+)
+`)
+	got := map[string]string{}
+	for _, c := range h.calls {
+		got[string(c.attrs["name"].(starlark.String))] = string(c.attrs["actual"].(starlark.String))
+	}
+	// Only the default alias: slot aliases of the generated form are written by sync, and
+	// a package with no eligible version gets no default alias.
+	if diff := cmp.Diff(map[string]string{"zlib": ":zlib-1.3.1-r1"}, got); diff != "" {
+		t.Errorf("aliases (-want +got):\n%s", diff)
+	}
+	if msg := evalErr(t, newHost(t), `load("@root//defs:versions.bzl", "multi_version_package")
+multi_version_package(name = "x", versions = {"1": {"status": "bogus", "target": ":x-1"}})`); !strings.Contains(msg, `status "bogus" is not one of`) {
+		t.Errorf("bad status: %s", msg)
+	}
+}

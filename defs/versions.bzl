@@ -5,7 +5,7 @@ load("@root//defs/private:package_macro.bzl", "package_target")
 load("@root//defs/private:registry.bzl", "resolve_version_dep")
 load("@root//defs/private:version.bzl", "sort_versions", "version_compare")
 
-_STATUSES = ["stable", "testing", "deprecated", "masked"]
+_STATUSES = ["stable", "testing", "deprecated", "unkeyworded", "masked"]
 
 def compare_versions(a, b):
     """-1, 0 or 1 by PMS version rules."""
@@ -104,6 +104,10 @@ def multi_version_package(name, versions, default_version = None, build_system =
             if default_version != None:
                 break
     if default_version == None:
+        if not built:
+            # The generated form: sync omits default_version when no version is eligible
+            # (all masked or live), and then NAME does not resolve.
+            return
         fail("multi_version_package({}): every version is masked; give default_version".format(repr(name)))
     if default_version not in versions:
         fail("multi_version_package({}): default_version {} is not one of {}".format(repr(name), repr(default_version), newest_first))
