@@ -136,6 +136,7 @@ type fixture struct {
 	extra       []Source
 	only        []string
 	evalVersion string
+	jobs        int // 0: 2
 	lastDiff    string
 }
 
@@ -174,8 +175,11 @@ func (f *fixture) sync(diff bool) *Result {
 		f.t.Fatal(err)
 	}
 	f.eval.count = 0
+	if f.jobs == 0 {
+		f.jobs = 2
+	}
 	opts := Options{Workspace: f.ws, Sources: append([]Source{{Repo: r, Priority: 0}}, f.extra...),
-		Evaluator: f.eval, EvaluatorVersion: f.evalVersion, Generator: f.gen, Jobs: 2, Only: f.only}
+		Evaluator: f.eval, EvaluatorVersion: f.evalVersion, Generator: f.gen, Jobs: f.jobs, Only: f.only}
 	var buf bytes.Buffer
 	if diff {
 		opts.Diff = &buf
@@ -318,7 +322,8 @@ func TestNoOpResync(t *testing.T) {
 
 func TestTwoFreshSyncsIdentical(t *testing.T) {
 	a, b := newFixture(t), newFixture(t)
-	b.main = a.main // same repository, two workspaces
+	b.main = a.main // same repository, two workspaces, different parallelism
+	a.jobs, b.jobs = 1, 8
 	a.sync(false)
 	b.sync(false)
 	if diff := cmp.Diff(a.snapshot(), b.snapshot()); diff != "" {
