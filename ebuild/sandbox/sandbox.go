@@ -55,8 +55,10 @@ type Config struct {
 	ReadRoots []string
 	// MaxSteps bounds the number of simple commands one evaluation runs.
 	MaxSteps int
-	// MaxHeapBytes aborts the evaluation when the process heap grows past
-	// it (a runaway string); 0 means 1 GiB.
+	// MaxHeapBytes aborts the evaluation when the process heap grows by
+	// more than this while it runs (a runaway string); 0 means 1 GiB. The
+	// heap is the whole process's, measured from when New was called, so
+	// that a caller holding much memory does not fail every evaluation.
 	MaxHeapBytes uint64
 	// Warn receives QA notices (an intercepted tool called in global scope).
 	Warn func(msg string)
@@ -73,20 +75,22 @@ type Config struct {
 	Where func(ctx context.Context) string
 }
 
-// Sandbox is the handler set of one evaluation. It is not safe for
-// concurrent use: make one per interp.Runner.
+// Sandbox is the handler set of one evaluation: make one per
+// interp.Runner. Its handlers may be called from the goroutines of a
+// pipeline.
 type Sandbox struct {
-	cfg    Config
-	roots  []string
-	steps  atomic.Int64
-	heapMu sync.Mutex
-	heap   []metrics.Sample
+	cfg      Config
+	roots    []string
+	steps    atomic.Int64
+	heapMu   sync.Mutex
+	heap     []metrics.Sample
+	baseHeap uint64
 }
 
 // maxGoroutines bounds the process's goroutines: pipelines run their
 // sides concurrently, so a recursive pipeline (a fork bomb) multiplies
 // them.
-const maxGoroutines = 20000
+const maxGoroutines = 4096
 
 // New returns a Sandbox for cfg.
 func New(cfg Config) *Sandbox {
@@ -94,6 +98,7 @@ func New(cfg Config) *Sandbox {
 		cfg.MaxHeapBytes = 1 << 30
 	}
 	s := &Sandbox{cfg: cfg, heap: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
+	s.baseHeap = s.heapBytes()
 	for _, r := range cfg.ReadRoots {
 		if abs, err := filepath.Abs(r); err == nil {
 			s.roots = append(s.roots, filepath.Clean(abs))
@@ -118,16 +123,18 @@ func (s *Sandbox) step(ctx context.Context, loop bool) error {
 	if s.cfg.MaxSteps > 0 && n > int64(s.cfg.MaxSteps) {
 		return fmt.Errorf("%w: more than %d commands", ErrBudget, s.cfg.MaxSteps)
 	}
-	if loop || n&63 == 0 {
+	if n&15 == 0 {
 		if g := runtime.NumGoroutine(); g > maxGoroutines {
 			return fmt.Errorf("%w: more than %d concurrent subshells", ErrBudget, maxGoroutines)
 		}
-		if s.heapBytes() > s.cfg.MaxHeapBytes {
+	}
+	if loop || n&63 == 0 {
+		if limit := s.baseHeap + s.cfg.MaxHeapBytes; s.heapBytes() > limit {
 			// Garbage of an earlier evaluation must not count: collect
 			// and measure again before failing.
 			runtime.GC()
-			if s.heapBytes() > s.cfg.MaxHeapBytes {
-				return fmt.Errorf("%w: heap above %d bytes", ErrBudget, s.cfg.MaxHeapBytes)
+			if s.heapBytes() > limit {
+				return fmt.Errorf("%w: heap grew by more than %d bytes", ErrBudget, s.cfg.MaxHeapBytes)
 			}
 		}
 	}
