@@ -133,7 +133,7 @@ func treeFiles(tb testing.TB, dir string) map[string]string {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if !strings.HasPrefix(rel, "packages/") && !strings.HasPrefix(rel, StateDir+"/") || rel == statPath {
+		if !strings.HasPrefix(rel, "packages/") && !strings.HasPrefix(rel, StateDir+"/") || rel == statPath || rel == StateDir+"/lock" {
 			return nil // only what sync writes
 		}
 		data, err := os.ReadFile(p)

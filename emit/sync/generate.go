@@ -312,12 +312,24 @@ func (r *run) replaceFiles(old *indexPackage, entry *indexPackage, want map[stri
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	dirs := map[string]bool{}
 	for _, p := range paths {
 		if _, err := r.w.put(p, want[p]); err != nil {
 			return err
 		}
 		entry.Files[p] = sum(want[p])
 		r.w.noteStat(p, entry.Files[p])
+		dirs[path.Dir(p)] = true
+	}
+	if r.opts.Diff == nil {
+		// Temporary files of a run that was killed between writing and
+		// renaming (the workspace lock rules out a running sync).
+		for d := range dirs {
+			junk, _ := filepath.Glob(filepath.Join(r.opts.Workspace, filepath.FromSlash(d), ".tmp-*"))
+			for _, j := range junk {
+				os.Remove(j)
+			}
+		}
 	}
 	if old == nil {
 		return nil

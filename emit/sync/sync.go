@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	gosync "sync"
+	"syscall"
 
 	"golang.org/x/sync/errgroup"
 
@@ -96,6 +97,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, errors.New("sync needs an evaluator and a generator")
 	}
 	prog := newProgress(opts.Progress, opts.Terminal)
+	if opts.Diff == nil {
+		unlock, err := lockWorkspace(opts.Workspace)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
 	prev, err := loadIndex(indexPath(opts.Workspace))
 	if err != nil {
 		return nil, err
@@ -516,4 +524,27 @@ func encodeStats(m map[string]string) []byte {
 		panic(err) // a map of strings always encodes
 	}
 	return data
+}
+
+// lockWorkspace takes an exclusive lock on WORKSPACE/.ebuild2buck/lock for
+// the run: two syncs never write one workspace at once (so leftover
+// temporary files are always a killed run's, safe to delete). The kernel
+// drops the lock when the process dies.
+func lockWorkspace(workspace string) (func(), error) {
+	dir := filepath.Join(workspace, StateDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock workspace: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock workspace %s: another sync is running (%w)", workspace, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -196,7 +196,7 @@ func (f *fixture) sync(diff bool) *Result {
 }
 
 // snapshot maps every file of the workspace to its content, except the
-// machine-dependent stat cache.
+// machine-dependent stat cache and the lock file.
 func (f *fixture) snapshot() map[string]string {
 	out := map[string]string{}
 	filepath.WalkDir(f.ws, func(p string, d fs.DirEntry, err error) error {
@@ -205,7 +205,7 @@ func (f *fixture) snapshot() map[string]string {
 		}
 		rel, _ := filepath.Rel(f.ws, p)
 		rel = filepath.ToSlash(rel)
-		if rel == statPath {
+		if rel == statPath || rel == StateDir+"/lock" {
 			return nil
 		}
 		data, _ := os.ReadFile(p)
@@ -623,5 +623,32 @@ unresolved atoms by reason:
 `
 	if diff := cmp.Diff(want, rep.Brief(1)); diff != "" {
 		t.Errorf("Brief (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkspaceLockAndTempCleanup(t *testing.T) {
+	f := newFixture(t)
+	f.sync(false)
+	// A killed run left a temporary file beside a BUCK file it was writing.
+	junk := filepath.Join(f.ws, "packages/linux/core/zlib/.tmp-BUCK-0123456789ab")
+	writeTree(t, f.ws, map[string]string{"packages/linux/core/zlib/.tmp-BUCK-0123456789ab": "half a fi"})
+	os.Remove(filepath.Join(f.ws, "packages/linux/core/zlib/BUCK")) // and the package regenerates
+	f.sync(false)
+	if _, err := os.Stat(junk); !os.IsNotExist(err) {
+		t.Errorf("temporary file of a killed run survived: %v", err)
+	}
+	// While one sync holds the workspace, another one refuses to start.
+	unlock, err := lockWorkspace(f.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	r, err := repo.Open(f.main, repo.OpenOptions{NoMasters: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Options{Workspace: f.ws, Sources: []Source{{Repo: r}}, Evaluator: f.eval, Generator: f.gen})
+	if err == nil || !strings.Contains(err.Error(), "another sync is running") {
+		t.Errorf("second sync: error %v, want another sync is running", err)
 	}
 }
