@@ -884,3 +884,35 @@ func TestAssembleRootfs(t *testing.T) {
 		t.Errorf("later image wins (-want +got):\n%s", diff)
 	}
 }
+
+func TestPhaseRunnerUserPatchesAndBootstrap(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"src/up-1/greeting.txt": "hello\n",
+		"user.patch":            "--- a/greeting.txt\n+++ b/greeting.txt\n@@ -1 +1 @@\n-hello\n+hello from a user patch\n",
+	})
+	eb := ebuildFile(t, dir,
+		"CATEGORY='app-misc' PN='up' PV='1' PR='r0' PVR='1' PF='up-1' P='up-1' SLOT='0' EAPI='8'",
+		"IUSE_EFFECTIVE='' USE='' RESTRICT='' BUCKOS_BUILD_SYSTEM='ebuild'",
+		`src_install() { insinto /usr/share/up; doins greeting.txt; }`)
+	img := filepath.Join(dir, "image")
+	out, err := runner(t, context.Background(), dir, nil, "--image", img, "--ebuild", eb,
+		"--distfile", filepath.Join(dir, "src", "up-1"), "--user-patch", filepath.Join(dir, "user.patch"))
+	if err != nil {
+		t.Fatalf("phase runner failed: %v\n%s", err, out)
+	}
+	got, err := os.ReadFile(filepath.Join(img, "usr", "share", "up", "greeting.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("hello from a user patch\n", string(got)); diff != "" {
+		t.Errorf("eapply_user (-want +got):\n%s", diff)
+	}
+
+	// The bootstrap toolchain with no stage packages fails loudly instead of using host tools.
+	out, err = runner(t, context.Background(), dir, nil, "--image", filepath.Join(dir, "image2"), "--ebuild", eb,
+		"--distfile", filepath.Join(dir, "src", "up-1"), "--toolchain-mode", "bootstrap")
+	if err == nil || !strings.Contains(out, "The bootstrap toolchain is empty") || !strings.Contains(out, "linux-target-host") {
+		t.Fatalf("bootstrap mode without a toolchain: err=%v\n%s", err, out)
+	}
+}

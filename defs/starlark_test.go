@@ -706,3 +706,22 @@ multi_version_package(name = "x", versions = {"1": {"status": "bogus", "target":
 		t.Errorf("bad status: %s", msg)
 	}
 }
+
+func TestUserPatchesAndRunTests(t *testing.T) {
+	h := newHost(t)
+	h.overrides["config/user_patches.bzl"] = `USER_PATCHES = {"app-misc/a": ["root//config:a-fix.patch"]}`
+	h.config["buckos.run_tests"] = "true"
+	mustEval(t, h, `
+load("@root//defs:package_defs.bzl", "autotools_package")
+autotools_package(name = "a-1", package = "app-misc/a", version = "1")
+autotools_package(name = "b-1", package = "app-misc/b", version = "1", run_tests = False)
+`)
+	got := h.callsByName("user_patches", "run_tests")
+	want := map[string]map[string]any{
+		"a-1": {"kind": "rule", "user_patches": []any{"root//config:a-fix.patch"}, "run_tests": true},
+		"b-1": {"kind": "rule", "user_patches": []any{}, "run_tests": false},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -4,6 +4,7 @@ Every argument is named in the signature: an argument a macro does not know is a
 Starlark error, never silently dropped (the seed's VALID_EBUILD_KWARGS lost src_prepare).
 """
 
+load("@root//config:user_patches.bzl", "USER_PATCHES")
 load("@root//defs/private:checksum.bzl", "check_checksum", "distfile_name", "uri_basename")
 load("@root//defs/private:deps.bzl", "kind_of", "resolve_deps", "resolve_values", "use_if")
 load("@root//defs/private:depspec.bzl", "check_required_use", "flatten_conditionals")
@@ -263,7 +264,7 @@ def package_target(
         eclasses = [],
         eclass_srcs = [],
         env = {},
-        run_tests = False,
+        run_tests = None,
         labels = [],
         platforms = None,
         visibility = ["PUBLIC"]):
@@ -470,7 +471,8 @@ def package_target(
         eclasses = eclasses,
         eclass_srcs = eclass_srcs,
         env = env,
-        run_tests = run_tests,
+        run_tests = _truthy(read_root_config("buckos", "run_tests", "false")) if run_tests == None else run_tests,
+        user_patches = list(USER_PATCHES.get(package, [])),
         allow_network = _truthy(read_root_config("buckos", "allow_network_in_build", "false")),
         labels = list(unique_labels.keys()),
         visibility = visibility,

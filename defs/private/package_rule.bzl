@@ -66,6 +66,7 @@ def common_attrs():
         "srcs": attrs.list(attrs.source(allow_directory = True), default = [], doc = "Distfiles (download_source targets, files or source directories): Gentoo's A."),
         "subslot": attrs.string(default = ""),
         "use": attrs.list(attrs.string(), default = [], doc = "The effective USE, resolved by the macro."),
+        "user_patches": attrs.list(attrs.source(allow_directory = True), default = [], doc = "config/user_patches.bzl entries (eapply_user)."),
         "use_implicit": attrs.list(attrs.string(), default = [], doc = "Enabled implicit flags (amd64, elibc_glibc, kernel_linux)."),
         "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
         "version": attrs.string(doc = "PVR"),
@@ -197,6 +198,8 @@ def package_impl(ctx, extra_lines = []):
         args.extend(["--distfile", s])
     for p in a.patches:
         args.extend(["--patch", p])
+    for p in a.user_patches:
+        args.extend(["--user-patch", p])
     for e in a.eclass_srcs:
         args.extend(["--eclass", e])
     for pair in a.files:

@@ -12,7 +12,7 @@
 #
 # Usage (written by defs/private/package_rule.bzl):
 #   phase_runner.sh --image DIR --logs DIR --ebuild FILE [--distfile FILE]...
-#       [--patch FILE]... [--eclass FILE]... [--file REL FILE]... [--sysroot PF DIR]... [--tool PF DIR]...
+#       [--patch FILE]... [--user-patch FILE]... [--eclass FILE]... [--file REL FILE]... [--sysroot PF DIR]... [--tool PF DIR]...
 #       [--blocker CAT/PN]... [--toolchain-mode host|bootstrap] [--allow-network 0|1]
 #       [--run-tests 0|1] [--work DIR] [--keep-work]
 set -u -o pipefail
@@ -30,7 +30,7 @@ fi
 #######################################################################################
 __outer() {
 	local image= logs= ebuild= work= toolchain_mode=host allow_network=0 run_tests=0 keep_work=0
-	local -a distfiles=() patches=() eclasses=() files=() sysroots=() tools=() blockers=()
+	local -a distfiles=() patches=() user_patches=() eclasses=() files=() sysroots=() tools=() blockers=()
 	local -a orig_args=("$@")
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -40,6 +40,7 @@ __outer() {
 		--distfile) distfiles+=("$2"); shift 2 ;;
 		--patch) patches+=("$2"); shift 2 ;;
 		--eclass) eclasses+=("$2"); shift 2 ;;
+		--user-patch) user_patches+=("$2"); shift 2 ;;
 		--file) files+=("$2" "$3"); shift 3 ;;
 		--sysroot) sysroots+=("$2" "$3"); shift 3 ;;
 		--tool) tools+=("$2" "$3"); shift 3 ;;
@@ -185,6 +186,7 @@ __outer() {
 		__BUCKOS_TOOLCHAIN_MODE=$(printf '%q' "$toolchain_mode")
 		__BUCKOS_RUN_TESTS=$(printf '%q' "$run_tests")
 		A=$(printf '%q' "$(for f in "${distfiles[@]}"; do printf '%s ' "$(basename "$f")"; done)")
+		__BUCKOS_USER_PATCH_FILES=($(for f in "${user_patches[@]}"; do printf '%q ' "$(abs "$f")"; done))
 		__BUCKOS_PATCH_FILES=($(for f in "${patches[@]}"; do printf '%q ' "$(abs "$f")"; done))
 	EOF
 
@@ -483,10 +485,11 @@ __eapply_user_done=0
 eapply_user() {
 	[ $__eapply_user_done = 1 ] && return 0
 	__eapply_user_done=1
-	local d
-	for d in "${BUCKOS_USER_PATCHES:-}/$CATEGORY/$PF" "${BUCKOS_USER_PATCHES:-}/$CATEGORY/$P" "${BUCKOS_USER_PATCHES:-}/$CATEGORY/$PN"; do
-		if [ -n "${BUCKOS_USER_PATCHES:-}" ] && [ -d "$d" ]; then eapply "$d"; return; fi
-	done
+	# config/user_patches.bzl (Portage's /etc/portage/patches), in order.
+	if [ ${#__BUCKOS_USER_PATCH_FILES[@]} -gt 0 ]; then
+		einfo "Applying user patches"
+		eapply "${__BUCKOS_USER_PATCH_FILES[@]}"
+	fi
 	return 0
 }
 
