@@ -107,7 +107,12 @@ func Package(in Input) (*build.File, *Report, error) {
 	slices.SortStableFunc(metas, func(a, b *ebuild.Metadata) int { return comparePVR(a.Ref.PVR, b.Ref.PVR) })
 
 	rep := &Report{Package: key, Place: place}
-	g := &generator{in: in, rep: rep, dists: map[string]*distfile{}}
+	g := &generator{in: in, rep: rep, dists: map[string]*distfile{}, reserved: map[string]bool{place.Name: true}}
+	for _, m := range metas {
+		slot, _ := splitSlot(m.Raw["SLOT"])
+		g.reserved[m.Ref.PN+"-"+m.Ref.PVR] = true
+		g.reserved[slot] = true
+	}
 	var targets []build.Expr
 	var kept []resolve.Version
 	for _, m := range metas {
@@ -191,6 +196,9 @@ type generator struct {
 	in    Input
 	rep   *Report
 	dists map[string]*distfile
+	// reserved are the other target names of the file (PN, PN-PVR, slots),
+	// which a distfile target must not take.
+	reserved map[string]bool
 }
 
 // version builds the target of one ebuild.
@@ -328,7 +336,7 @@ func (g *generator) sources(r ebuild.Ref, nodes []*depspec.Node, fetchRestricted
 		if mirrorRestricted && u.Restrict != "mirror+" {
 			d.restrict["mirror"] = true
 		}
-		item := ":" + distTarget(u.Filename)
+		item := ":" + g.distTarget(u.Filename)
 		if !slices.ContainsFunc(out, func(x build.Expr) bool { s, ok := x.(*build.StringExpr); return ok && s.Value == item }) {
 			out = append(out, str(item))
 		}
@@ -339,8 +347,8 @@ func (g *generator) sources(r ebuild.Ref, nodes []*depspec.Node, fetchRestricted
 func (g *generator) downloadSource(name string) build.Expr {
 	d := g.dists[name]
 	a := attrs{}
-	a.str("name", distTarget(name))
-	if distTarget(name) != name {
+	a.str("name", g.distTarget(name))
+	if g.distTarget(name) != name {
 		a.str("filename", name)
 	}
 	a.list("src_uri", strs(d.uris))
@@ -411,11 +419,22 @@ func needsFilesDir(phases map[string]string) bool {
 	return false
 }
 
-// distTarget names the download_source target of a distfile: the file
-// name itself when Buck2 accepts it as a target name, else the name with
-// every other byte replaced by '_' and 8 hex digits of its SHA-256 appended
-// (so two such names never collide); filename = then keeps the real name.
-func distTarget(filename string) string {
+// distTarget names the download_source target of a distfile like
+// distTargetName, prefixed with "distfile-" when that is the name of
+// another target of the file (a SRC_URI renamed to "${P}" is PN-PVR).
+func (g *generator) distTarget(filename string) string {
+	name := distTargetName(filename)
+	if g.reserved[name] {
+		return "distfile-" + name
+	}
+	return name
+}
+
+// distTargetName is the file name itself when Buck2 accepts it as a target
+// name, else the name with every other byte replaced by '_' and 8 hex
+// digits of its SHA-256 appended (so two such names never collide);
+// filename = then keeps the real name.
+func distTargetName(filename string) string {
 	ok := true
 	b := []byte(filename)
 	for i, c := range b {

@@ -72,7 +72,8 @@ func zlibInput(t *testing.T) Input {
 	compat := &ebuild.Metadata{
 		Ref: ebuild.Ref{Repo: "portage-stable", Category: "sys-libs", PN: "zlib", PVR: "1.2.13-r2", Path: path("1.2.13-r2")},
 		Raw: map[string]string{"EAPI": "8", "SLOT": "compat", "KEYWORDS": "amd64", "LICENSE": "ZLIB",
-			"SRC_URI": "https://zlib.net/fossils/zlib-1.2.13.tar.gz"},
+			// Renamed to the name of a version target.
+			"SRC_URI": "https://zlib.net/fossils/zlib-1.2.13.tar.gz -> zlib-1.2.13-r2"},
 	}
 	versions := []*ebuild.Metadata{v2, live, v1, compat}
 	pkgs := []resolve.Package{
@@ -164,7 +165,7 @@ func TestPackageGolden(t *testing.T) {
 	if diff := cmp.Diff(wantDecl, decl); diff != "" {
 		t.Errorf("version reports (-want +got):\n%s", diff)
 	}
-	wantProblems := []string{"sys-libs/zlib: distfile zlib-1.2.13.tar.gz is not in the Manifest"}
+	wantProblems := []string{"sys-libs/zlib: distfile zlib-1.2.13-r2 is not in the Manifest"}
 	if diff := cmp.Diff(wantProblems, rep.Problems); diff != "" {
 		t.Errorf("Problems (-want +got):\n%s", diff)
 	}
@@ -291,24 +292,24 @@ func TestUTF8Strings(t *testing.T) {
 	}
 }
 
-func TestDistTarget(t *testing.T) {
+func TestDistTargetName(t *testing.T) {
 	for in, want := range map[string]string{
 		"zlib-1.3.1.tar.xz":                       "zlib-1.3.1.tar.xz",
 		"a,b=c~d@e!f+g$h_i":                       "a,b=c~d@e!f+g$h_i",
 		"github.com%2Fkr%2Fpty%2F@v%2Fv1.1.1.mod": "github.com_2Fkr_2Fpty_2F@v_2Fv1.1.1.mod-",
 	} {
-		got := distTarget(in)
+		got := distTargetName(in)
 		if strings.HasSuffix(want, "-") {
 			if !strings.HasPrefix(got, want) || len(got) != len(want)+8 {
-				t.Errorf("distTarget(%q) = %q, want %q + 8 hex digits", in, got, want)
+				t.Errorf("distTargetName(%q) = %q, want %q + 8 hex digits", in, got, want)
 			}
 			continue
 		}
 		if got != want {
-			t.Errorf("distTarget(%q) = %q, want %q", in, got, want)
+			t.Errorf("distTargetName(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if distTarget("a%b") == distTarget("a:b") {
+	if distTargetName("a%b") == distTargetName("a:b") {
 		t.Errorf("distinct names share a target")
 	}
 }
