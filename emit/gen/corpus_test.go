@@ -208,6 +208,9 @@ func TestCorpusWholeTree(t *testing.T) {
 		if again := Print(parsed); string(again) != text {
 			t.Errorf("%s: output is not a fixed point of parse+print:\n%s", key, cmp.Diff(text, string(again)))
 		}
+		if dup := duplicateTarget(f); dup != "" {
+			t.Errorf("%s: target %s is defined twice", key, dup)
+		}
 		// An ebuild may only be left out when its evaluated metadata is
 		// not what Portage computes (an evaluator bug, reported by
 		// ebuild/source's own corpus test), never because of emit.
@@ -438,6 +441,9 @@ func TestCorpusCachesGenerate(t *testing.T) {
 			if _, err := build.ParseBuild(f.Path, Print(f)); err != nil {
 				t.Errorf("%s: output does not parse: %v", k, err)
 			}
+			if dup := duplicateTarget(f); dup != "" {
+				t.Errorf("%s: target %s is defined twice", k, dup)
+			}
 		}
 		t.Logf("%s: %d packages, %d failed", filepath.Base(set[len(set)-1]), len(keys), failed)
 	}
@@ -449,4 +455,28 @@ func TestHighOctalPattern(t *testing.T) {
 			t.Errorf("highOctal.MatchString(%s) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// duplicateTarget returns a target name two calls of f define, or "".
+func duplicateTarget(f *build.File) string {
+	seen := map[string]bool{}
+	for _, st := range f.Stmt {
+		call, ok := st.(*build.CallExpr)
+		if !ok {
+			continue
+		}
+		for _, arg := range call.List {
+			if a, ok := arg.(*build.AssignExpr); ok {
+				if id, ok := a.LHS.(*build.Ident); ok && id.Name == "name" {
+					if s, ok := a.RHS.(*build.StringExpr); ok {
+						if seen[s.Value] {
+							return s.Value
+						}
+						seen[s.Value] = true
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
