@@ -3,6 +3,21 @@
 // with inherit, EXPORT_FUNCTIONS and the other package-manager helpers
 // implemented in Go, and dumps the md5-cache keys. No program runs and
 // nothing is written: the sandbox handlers come from ebuild/sandbox.
+//
+// Inherit follows bin/ebuild.sh: each eclass body runs as a function (as
+// Portage sources it from inside its inherit function), with the
+// accumulated variables saved, unset and restored around it. Where
+// mvdan.cc/sh differs from bash, ebuild/shell rewrites the syntax tree at
+// parse time; what is still known to differ:
+//
+//   - failglob is detected only for globs that look outside the
+//     repositories (the working directory is an empty, virtual "/"); an
+//     unmatched glob inside a repository directory is kept literally.
+//   - "${@-x}" and "${*-x}" are taken as "${@:-x}" and "${*:-x}".
+//   - Quoted patterns passed through the pattern helpers lose their
+//     quoting (a quoted * in ${v/#pat/rep} is a wildcard).
+//   - A panic of the interpreter in a pipeline goroutine cannot be
+//     recovered; panics on the evaluating goroutine become an *Error.
 package source
 
 import (
