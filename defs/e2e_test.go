@@ -2,8 +2,11 @@ package defs_test
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
@@ -716,6 +720,17 @@ func (h *xhost) analyzeRule(t *xtarget, k string) *xdep {
 			p := filepath.Join(base, string(args[0].(starlark.String)))
 			return &xartifact{path: p}, os.MkdirAll(p, 0o755)
 		}),
+		"copy_file": starlark.NewBuiltin("copy_file", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+			p := filepath.Join(base, string(args[0].(starlark.String)))
+			src, err := os.ReadFile(args[1].(*xartifact).path)
+			if err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return nil, err
+			}
+			return &xartifact{path: p}, os.WriteFile(p, src, 0o755)
+		}),
 		"tset": starlark.NewBuiltin("tset", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			m := kwargsMap(kwargs)
 			ts := &xtset{typ: args[0].(*xtsetType), value: m["value"]}
@@ -848,4 +863,138 @@ func items(v starlark.Value) []starlark.Value {
 		out = append(out, x...)
 	}
 	return out
+}
+
+// provider returns the named provider of a dependency.
+func (d *xdep) provider(name string) *xinstance {
+	for _, p := range d.providers {
+		if p.typ.name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// newcNames lists the entry names of a gzip-compressed newc cpio archive.
+func newcNames(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{} // name -> content
+	for off := 0; off+110 <= len(data); {
+		h := string(data[off : off+110])
+		if h[:6] != "070701" {
+			t.Fatalf("bad newc magic at %d: %q", off, h[:6])
+		}
+		var size, nameLen int
+		fmt.Sscanf(h[54:62], "%08X", &size)
+		fmt.Sscanf(h[94:102], "%08X", &nameLen)
+		name := string(bytes.TrimRight(data[off+110:off+110+nameLen], "\x00"))
+		off += 110 + nameLen
+		off += (4 - off%4) % 4
+		content := string(data[off : off+size])
+		off += size
+		off += (4 - off%4) % 4
+		if name == "TRAILER!!!" {
+			break
+		}
+		out[name] = content
+	}
+	return out
+}
+
+// TestSystemImages builds defs/testdata/vm: kernel_build on a stand-in kernel tree, a
+// rootfs, its initramfs and raw disk image, and runs the QEMU and Cloud Hypervisor boot
+// scripts against stand-in VMM binaries that record their command lines.
+func TestSystemImages(t *testing.T) {
+	h := newXHost(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	kernel, err := h.build(ctx, "root//defs/testdata/vm:linux").defaultOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]string{
+		"boot/vmlinuz-6.6.10":               "fake kernel 6.6.10 ARCH=x86_64\n",
+		"boot/config-6.6.10":                "CONFIG_MODULES=y\nCONFIG_VIRTIO_BLK=y\n# olddefconfig ran for ARCH=x86_64\n",
+		"lib/modules/6.6.10/kernel/fake.ko": "fake module\n",
+		"boot/System.map-6.6.10":            "ffffffff81000000 T _stext\n",
+	} {
+		got, err := os.ReadFile(filepath.Join(kernel.path, f))
+		if err != nil || string(got) != want {
+			t.Errorf("kernel image %s = %q, %v; want %q", f, got, err, want)
+		}
+	}
+
+	initrd, err := h.build(ctx, "root//defs/testdata/vm:initramfs").defaultOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := newcNames(t, initrd.path)
+	if names["sbin/init"] != "#!/bin/sh\necho \"BuckOS test init\"\n" || names["etc/hostname"] != "buckos-test\n" || names["init"] != "/sbin/init" {
+		t.Errorf("initramfs entries: %q", names)
+	}
+
+	disk, err := h.build(ctx, "root//defs/testdata/vm:disk").defaultOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("debugfs"); err == nil {
+		out, err := exec.Command("debugfs", "-R", "cat /etc/hostname", disk.path).Output()
+		if err != nil || string(out) != "buckos-test\n" {
+			t.Errorf("debugfs cat /etc/hostname on the disk image = %q, %v", out, err)
+		}
+	}
+
+	// Stand-in VMMs record their arguments.
+	bin := t.TempDir()
+	record := filepath.Join(bin, "args")
+	for _, vmm := range []string{"qemu-system-x86_64", "cloud-hypervisor"} {
+		writeFiles(t, bin, map[string]string{vmm: "#!/bin/sh\nprintf '%s\\n' \"$(basename \"$0\")\" \"$@\" > " + record + "\n"})
+		os.Chmod(filepath.Join(bin, vmm), 0o755)
+	}
+	vmlinuz := filepath.Join(kernel.path, "boot", "vmlinuz-6.6.10")
+	for _, tc := range []struct {
+		target string
+		want   []string
+	}{
+		{"root//defs/testdata/vm:qemu-boot", []string{"qemu-system-x86_64", "-m", "512M", "-smp", "2", "-kernel", vmlinuz, "-append", "console=ttyS0 init=/sbin/init", "-nographic", "-no-reboot", "-initrd", initrd.path, "-enable-kvm", "-netdev", "user,id=net0,hostfwd=tcp::2222-:22", "-device", "virtio-net-pci,netdev=net0"}},
+		{"root//defs/testdata/vm:ch-boot", []string{"cloud-hypervisor", "--memory", "size=1G", "--cpus", "boot=4", "--console", "off", "--serial", "tty", "--kernel", vmlinuz, "--cmdline", "console=ttyS0 root=/dev/vda rw quiet", "--initramfs", initrd.path, "--disk", "path=" + disk.path, "--net", "tap=tap0"}},
+	} {
+		d := h.build(ctx, tc.target)
+		run := d.provider("RunInfo")
+		if run == nil {
+			t.Fatalf("%s has no RunInfo", tc.target)
+		}
+		args, _ := run.Attr("args")
+		var argv []string
+		var outs []*xartifact
+		if err := flatten(args, &argv, &outs); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", tc.target, err, out)
+		}
+		got, err := os.ReadFile(record)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")); diff != "" {
+			t.Errorf("%s command line (-want +got):\n%s", tc.target, diff)
+		}
+	}
 }
