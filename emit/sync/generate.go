@@ -46,6 +46,10 @@ func (r *run) buildWorld() (w *World, lines map[string]string, global string) {
 		h := sha256.New()
 		fmt.Fprintf(h, "package %s %s %s\n", cp, ps.src.Repo.Name, pkg.Place.Base())
 		for _, e := range ps.ebuilds {
+			if e.entry == nil { // import did not need it
+				fmt.Fprintf(h, " %s unknown\n", e.ref.PF())
+				continue
+			}
 			if e.entry.Error != "" {
 				fmt.Fprintf(h, " %s failed\n", e.ref.PF())
 				continue
@@ -116,7 +120,9 @@ func (r *run) generate(ctx context.Context) error {
 		ps := r.pkgs[cp]
 		entry := &indexPackage{Repo: ps.src.Repo.Name, Place: ps.pkg.Place.Base(), Ebuilds: map[string]*indexEbuild{}}
 		for _, e := range ps.ebuilds {
-			entry.Ebuilds[e.ref.PF()] = e.entry
+			if e.entry != nil {
+				entry.Ebuilds[e.ref.PF()] = e.entry
+			}
 		}
 		entries[i] = entry
 		old := r.prev.Packages[cp]
@@ -177,6 +183,9 @@ func (r *run) inputKey(ps *pkgState, global string, lines map[string]string, fil
 	fmt.Fprintf(h, "generator %s\nglobal %s\nself %s\n", r.opts.Generator.Version(), global, lines[ps.pkg.CatPN])
 	refs := map[string]bool{}
 	for _, e := range ps.ebuilds {
+		if e.entry == nil {
+			continue
+		}
 		for _, cp := range e.entry.Deps {
 			refs[cp] = true
 		}
@@ -193,6 +202,10 @@ func (r *run) inputKey(ps *pkgState, global string, lines map[string]string, fil
 		fmt.Fprintf(h, "ref %s %s\n", cp, lines[cp]) // "" when absent
 	}
 	for _, e := range ps.ebuilds {
+		if e.entry == nil {
+			fmt.Fprintf(h, "ebuild %s unknown\n", e.ref.PF())
+			continue
+		}
 		fmt.Fprintf(h, "ebuild %s %s error=%q", e.ref.PF(), e.md5, e.entry.Error)
 		names := make([]string, 0, len(e.entry.Eclasses))
 		for n := range e.entry.Eclasses {
@@ -231,6 +244,9 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 	pkg := *ps.pkg
 	pkg.Ebuilds = nil
 	for _, e := range ps.ebuilds {
+		if e.entry == nil {
+			continue
+		}
 		if e.entry.Error != "" {
 			entry.Failures = append(entry.Failures, Failure{What: e.ref.CPF(), Err: e.entry.Error})
 			continue

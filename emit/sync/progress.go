@@ -85,3 +85,13 @@ func (p *progress) finish() {
 	defer p.mu.Unlock()
 	p.finishLine()
 }
+
+// grow adds work to the current phase (import discovers it as it goes).
+func (p *progress) grow(n int) {
+	if p.w == nil || n == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total += n
+}

@@ -118,7 +118,7 @@ func (r *run) eclassFiles(pkgs []string, want map[string][]byte) error {
 	for _, cp := range pkgs {
 		ps := r.pkgs[cp]
 		for _, e := range ps.ebuilds {
-			if e.entry.Error != "" {
+			if e.entry == nil || e.entry.Error != "" {
 				continue
 			}
 			for _, name := range e.entry.Order {
@@ -184,7 +184,7 @@ func (r *run) registry(pkgs []string) []byte {
 		versions := &build.DictExpr{ForceMultiLine: true}
 		var rvs []resolve.Version
 		for _, e := range ps.ebuilds {
-			if e.entry.Error != "" {
+			if e.entry == nil || e.entry.Error != "" {
 				continue
 			}
 			slot, subslot, _ := strings.Cut(e.entry.Raw["SLOT"], "/")

@@ -125,9 +125,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := r.evaluate(ctx); err != nil {
 		return nil, err
 	}
-	if opts.WithDeps && r.only != nil {
-		r.closure()
-	}
 	if err := r.generate(ctx); err != nil {
 		return nil, err
 	}
@@ -280,8 +277,16 @@ func (r *run) evaluate(ctx context.Context) error {
 		return err
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i].ref.Path < todo[j].ref.Path })
-	r.stats.Evaluated = len(todo)
-	r.prog.start("evaluate", len(todo))
+	if r.only == nil {
+		r.prog.start("evaluate", len(todo))
+		return r.evaluateAll(ctx, todo)
+	}
+	return r.evaluateNeeded(ctx, todo)
+}
+
+// evaluateAll evaluates the ebuilds of todo in parallel.
+func (r *run) evaluateAll(ctx context.Context, todo []*ebuildState) error {
+	r.stats.Evaluated += len(todo)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.opts.Jobs)
 	for _, e := range todo {
@@ -310,6 +315,94 @@ func (r *run) evaluate(ctx context.Context) error {
 		})
 	}
 	return g.Wait()
+}
+
+// evaluateNeeded is evaluation for import: only the packages to write, the
+// packages their dependencies name (for resolution), with WithDeps the
+// dependency closure, and the packages already written before (for the
+// registry) are evaluated. The other ebuilds keep no index entry.
+func (r *run) evaluateNeeded(ctx context.Context, todo []*ebuildState) error {
+	pending := map[string][]*ebuildState{}
+	for _, e := range todo {
+		cp := e.ref.Category + "/" + e.ref.PN
+		pending[cp] = append(pending[cp], e)
+	}
+	needed, expanded := map[string]bool{}, map[string]bool{}
+	var queue []string
+	need := func(cp string) {
+		if r.pkgs[cp] != nil && !needed[cp] {
+			needed[cp] = true
+			queue = append(queue, cp)
+		}
+	}
+	var roots []string
+	for cp := range r.only {
+		roots = append(roots, cp)
+	}
+	for cp, e := range r.prev.Packages {
+		if len(e.Files) > 0 {
+			roots = append(roots, cp)
+		}
+	}
+	sort.Strings(roots)
+	for _, cp := range roots {
+		need(cp)
+	}
+	r.prog.start("evaluate", 0)
+	for len(queue) > 0 {
+		batch := queue
+		queue = nil
+		var run []*ebuildState
+		for _, cp := range batch {
+			run = append(run, pending[cp]...)
+			delete(pending, cp)
+		}
+		r.prog.grow(len(run))
+		if err := r.evaluateAll(ctx, run); err != nil {
+			return err
+		}
+		// Expand every evaluated package to write (a package may become one
+		// after it was evaluated as a mere reference) until nothing changes.
+		for changed := true; changed; {
+			changed = false
+			names := make([]string, 0, len(needed))
+			for cp := range needed {
+				names = append(names, cp)
+			}
+			sort.Strings(names)
+			for _, cp := range names {
+				if !r.only[cp] || expanded[cp] || pending[cp] != nil && inQueue(queue, cp) {
+					continue
+				}
+				expanded[cp] = true
+				changed = true
+				for _, e := range r.pkgs[cp].ebuilds {
+					if e.entry == nil {
+						continue
+					}
+					for _, dep := range e.entry.Deps {
+						if r.opts.WithDeps && r.pkgs[dep] != nil {
+							r.only[dep] = true
+						}
+						need(dep)
+					}
+					for _, b := range e.entry.Blocks {
+						need(b)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func inQueue(queue []string, cp string) bool {
+	for _, q := range queue {
+		if q == cp {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) prevEbuild(e *ebuildState) *indexEbuild {
@@ -408,31 +501,9 @@ func relErr(msg string, rp *repo.Repo) string {
 	return msg
 }
 
-// depKeys are the metadata keys whose atoms make the import closure.
+// depKeys are the metadata keys whose atoms make the import closure and
+// decide which packages a package refers to.
 var depKeys = []string{"DEPEND", "BDEPEND", "RDEPEND", "PDEPEND", "IDEPEND"}
-
-// closure extends r.only with every package its packages depend on,
-// transitively. Atoms naming packages outside the repositories are left to
-// the report (the generator lists them as unresolved).
-func (r *run) closure() {
-	queue := make([]string, 0, len(r.only))
-	for cp := range r.only {
-		queue = append(queue, cp)
-	}
-	sort.Strings(queue)
-	for len(queue) > 0 {
-		cp := queue[0]
-		queue = queue[1:]
-		for _, e := range r.pkgs[cp].ebuilds {
-			for _, dep := range e.entry.Deps {
-				if r.pkgs[dep] != nil && !r.only[dep] {
-					r.only[dep] = true
-					queue = append(queue, dep)
-				}
-			}
-		}
-	}
-}
 
 // depRefs returns the CAT/PN of every atom of the dependency keys, whatever
 // the conditionals around it, sorted and unique: deps are dependencies,

@@ -497,7 +497,9 @@ func TestPriorityAndImport(t *testing.T) {
 	}
 	f.extra = []Source{{Repo: r, Priority: 10}}
 	f.only = []string{"sys-libs/zlib"}
-	f.sync(false)
+	if res := f.sync(false); res.Stats.Evaluated != 1 {
+		t.Errorf("import of a package without dependencies evaluated %d ebuilds, want 1", res.Stats.Evaluated)
+	}
 	got := f.snapshot()
 	wantFiles := []string{".ebuild2buck/index.json", ".ebuild2buck/report.txt", "packages/licenses_data.bzl", "packages/linux/core/zlib/BUCK",
 		"packages/registry_data.bzl", "packages/sets_data.bzl"}
@@ -507,10 +509,10 @@ func TestPriorityAndImport(t *testing.T) {
 	if b := got["packages/linux/core/zlib/BUCK"]; !strings.Contains(b, `"zlib-9"`) || strings.Contains(b, `"zlib-1.3"`) {
 		t.Errorf("the higher-priority repository did not win:\n%s", b)
 	}
-	// A later full sync writes the rest, evaluating only what it generates.
+	// A later full sync evaluates and writes the rest.
 	f.only = nil
 	res := f.sync(false)
-	if res.Stats.Evaluated != 2 || res.Stats.Generated != 2 {
+	if res.Stats.Evaluated != 3 || res.Stats.Generated != 2 {
 		t.Errorf("sync after import: %+v", res.Stats)
 	}
 }
@@ -572,7 +574,8 @@ func TestUnifiedDiff(t *testing.T) {
 func TestImportWithDeps(t *testing.T) {
 	f := newFixture(t)
 	writeTree(t, f.main, map[string]string{
-		"app-misc/top/top-1.ebuild": "SLOT=\"0\"\nRDEPEND=\"foo? ( || ( app-misc/hello dev-libs/missing ) ) !app-misc/broken\"\n",
+		"app-misc/top/top-1.ebuild":       "SLOT=\"0\"\nRDEPEND=\"foo? ( || ( app-misc/hello dev-libs/missing ) ) !app-misc/broken\"\n",
+		"app-misc/lonely/lonely-1.ebuild": "SLOT=\"0\"\n",
 	})
 	f.only = []string{"app-misc/top"}
 	r, err := repo.Open(f.main, repo.OpenOptions{NoMasters: true})
@@ -599,6 +602,12 @@ func TestImportWithDeps(t *testing.T) {
 	}
 	if res.Report.Packages != 3 {
 		t.Errorf("report counts %d packages, want 3", res.Report.Packages)
+	}
+	// Evaluated: top, hello, both zlib ebuilds, and the blocked package
+	// (named, so resolution needs it); nothing else exists here, so add a
+	// package nobody names and check it stays unevaluated.
+	if res.Stats.Evaluated != 6 {
+		t.Errorf("import --with-deps evaluated %d ebuilds, want 6", res.Stats.Evaluated)
 	}
 }
 
