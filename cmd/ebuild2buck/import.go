@@ -16,9 +16,10 @@ func newImportCmd() *cobra.Command {
 		Short: "Write one package (optionally with its dependency closure) into the workspace",
 		Long: `Like sync, but write only the named packages; with --with-deps also every
 package they depend on (DEPEND BDEPEND RDEPEND PDEPEND IDEPEND, under every USE
-conditional and every || alternative), transitively. The other packages of the
-repositories are evaluated so that dependencies resolve, but nothing of them is
-written or removed. See docs/SYNC.md.`,
+conditional and every || alternative), transitively. Only what is needed is
+evaluated: these packages, the packages their dependencies name (for resolution)
+and those the workspace already has. Nothing else is written or removed; a later
+sync writes the rest. See docs/SYNC.md.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSync(cmd, &f, args, withDeps) },
 	}
