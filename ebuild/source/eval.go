@@ -81,11 +81,11 @@ type run struct {
 	eclasses    []ebuild.Eclass
 	explicit    []string
 	loaded      []*eclassFile
-	nesting     int
+	nesting     atomic.Int32 // eval and source depth
 	stderr      limitedBuffer
 	vfiles      [][]byte
 	lastArg     string
-	nonfatal    int
+	nonfatal    atomic.Int32
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Metadata, err error) {

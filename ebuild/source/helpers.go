@@ -105,7 +105,7 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		a := args[1:]
 		if len(a) > 0 && a[0] == "-n" {
 			a = a[1:]
-			if st.nonfatal > 0 {
+			if st.nonfatal.Load() > 0 {
 				return interp.ExitStatus(1)
 			}
 		}
@@ -116,8 +116,8 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		if len(args) < 2 {
 			return st.fail(ctx, "die: nonfatal: no command", nil)
 		}
-		st.nonfatal++
-		defer func() { st.nonfatal-- }()
+		st.nonfatal.Add(1)
+		defer func() { st.nonfatal.Add(-1) }()
 		return eval(ctx, quoteArgs(args[1:]))
 	case "einfo", "einfon", "elog", "ebegin", "debug-print", "debug-print-function", "debug-print-section":
 		return nil
@@ -194,9 +194,9 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 	case shell.UnparsedCommand:
 		return st.fail(ctx, "function body could not be parsed and was called in global scope: "+strings.Join(args[1:], " "), nil)
 	case nestCommand:
-		st.nesting++
-		defer func() { st.nesting-- }()
-		if st.nesting > maxNesting {
+		n := st.nesting.Add(1)
+		defer func() { st.nesting.Add(-1) }()
+		if n > maxNesting {
 			return st.fail(ctx, fmt.Sprintf("eval/source nesting deeper than %d", maxNesting), nil)
 		}
 		if (args[1] == "source" || args[1] == ".") && len(args) > 2 {
