@@ -199,13 +199,15 @@ func usedIdents(f *build.File) map[string]bool {
 	return used
 }
 
-// ruleKey names a rule by kind and name attribute; "" when it has no name.
+// ruleKey names a rule by its name attribute ("" when it has none). Target
+// names are unique in a BUCK file, so a rule whose kind the generator
+// changed (ebuild_package → autotools_package) still meets its old self:
+// a kept rule replaces it instead of clashing with it.
 func ruleKey(call *build.CallExpr) string {
-	kind := build.FormatString(call.X)
 	for _, arg := range call.List {
 		if a, ok := arg.(*build.AssignExpr); ok && attrName(a) == "name" {
 			if s, ok := a.RHS.(*build.StringExpr); ok {
-				return kind + "\x00" + s.Value
+				return s.Value
 			}
 		}
 	}

@@ -162,6 +162,37 @@ my_rule(name = "extra")  # keep
 `,
 		},
 		{
+			name: "kept rule of another kind replaces the generated one",
+			old: `# keep
+ebuild_package(
+    name = "zlib-1.3.1",
+)
+`,
+			want: `load("@root//defs:package_defs.bzl", "autotools_package")
+
+# keep
+ebuild_package(
+    name = "zlib-1.3.1",
+)
+`,
+		},
+		{
+			name: "kept attribute survives a change of kind",
+			old: `ebuild_package(
+    name = "zlib-1.3.1",
+    slot = "7",  # keep
+)
+`,
+			want: `load("@root//defs:package_defs.bzl", "autotools_package")
+
+autotools_package(
+    name = "zlib-1.3.1",
+    configure_args = ["--shared"],
+    slot = "7",  # keep
+)
+`,
+		},
+		{
 			name: "old version that left the repository is dropped",
 			old: `autotools_package(
     name = "zlib-1.2.0",
