@@ -29,6 +29,7 @@ func Merge(old, gen *build.File) *build.File {
 	}
 	oldRules := map[string]*build.CallExpr{}
 	var oldOrder []string
+	var unnamed []build.Expr // kept calls without a name (hand-written macros)
 	for _, st := range old.Stmt {
 		call, ok := st.(*build.CallExpr)
 		if !ok {
@@ -36,6 +37,9 @@ func Merge(old, gen *build.File) *build.File {
 		}
 		key := ruleKey(call)
 		if key == "" {
+			if hasKeep(call) {
+				unnamed = append(unnamed, call)
+			}
 			continue
 		}
 		oldRules[key] = call
@@ -54,7 +58,7 @@ func Merge(old, gen *build.File) *build.File {
 		}
 		seen[key] = true
 		if hasKeep(prev) {
-			out.Stmt[i] = (prev)
+			out.Stmt[i] = prev
 			continue
 		}
 		mergeRule(prev, call)
@@ -66,9 +70,10 @@ func Merge(old, gen *build.File) *build.File {
 			continue
 		}
 		if prev := oldRules[key]; hasKeep(prev) {
-			out.Stmt = append(out.Stmt, (prev))
+			out.Stmt = append(out.Stmt, prev)
 		}
 	}
+	out.Stmt = append(out.Stmt, unnamed...)
 	keepLoads(old, out)
 	return out
 }
@@ -84,9 +89,9 @@ func mergeRule(prev, call *build.CallExpr) {
 		idx := attrIndex(call, name)
 		if hasKeep(assign) {
 			if idx < 0 {
-				call.List = append(call.List, (assign))
+				call.List = append(call.List, assign)
 			} else {
-				call.List[idx] = (assign)
+				call.List[idx] = assign
 			}
 			continue
 		}
@@ -122,10 +127,10 @@ func mergeRule(prev, call *build.CallExpr) {
 		for _, el := range kept {
 			if i, ok := present[build.FormatString(el)]; ok {
 				// Same value generated: keep the marker so it stays kept.
-				newList.List[i] = (el)
+				newList.List[i] = el
 				continue
 			}
-			newList.List = append(newList.List, (el))
+			newList.List = append(newList.List, el)
 		}
 		newList.ForceMultiLine = true
 	}

@@ -148,6 +148,9 @@ autotools_package(
 my_rule(name = "extra")  # keep
 
 genrule(name = "dropped")
+
+# keep
+register_things()
 `,
 			want: `load("@root//defs:package_defs.bzl", "autotools_package")
 load("@root//defs:extra.bzl", "my_rule")
@@ -159,6 +162,9 @@ autotools_package(
 )
 
 my_rule(name = "extra")  # keep
+
+# keep
+register_things()
 `,
 		},
 		{
