@@ -218,6 +218,10 @@ autotools_package(
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Merge mismatch (-want +got):\n%s", diff)
 			}
+			// Merging the result again changes nothing (a re-sync is stable).
+			if again := print(Merge(parse(t, got), parse(t, gen))); again != got {
+				t.Errorf("second merge differs:\n%s", cmp.Diff(got, again))
+			}
 		})
 	}
 }
