@@ -129,6 +129,7 @@ func (r *run) generate(ctx context.Context) error {
 		if r.only != nil && !r.only[cp] {
 			if old != nil {
 				entry.Key, entry.Files, entry.Targets, entry.Unresolved, entry.Failures, entry.Problems = "", old.Files, old.Targets, old.Unresolved, old.Failures, old.Problems
+				r.w.keepStats(old.Files)
 			}
 			continue
 		}

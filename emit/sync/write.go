@@ -46,6 +46,17 @@ func (w *writer) noteStat(path, digest string) {
 	w.mu.Unlock()
 }
 
+// keepStats carries the stat lines of files this run does not look at.
+func (w *writer) keepStats(files map[string]string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range files {
+		if line, ok := w.statPrev[p]; ok {
+			w.statNext[p] = line
+		}
+	}
+}
+
 // holds tells whether path still has content digest, using the stat line
 // when size and mtime are unchanged.
 func (w *writer) holds(path, digest string) bool {
