@@ -25,27 +25,25 @@ func rewriteCase(st *syntax.Stmt) {
 	if !ok {
 		return
 	}
-	var pats [][]string
+	var pats [][]*syntax.Word
 	for _, it := range cc.Items {
 		if it.Op != syntax.Break && it.OpPos.IsValid() {
 			return // ;& and ;;& fall through
 		}
-		var ps []string
+		var ps []*syntax.Word
 		for _, w := range it.Patterns {
-			l, ok := litOnly(w)
+			p, ok := patternArg(w)
 			if !ok {
 				return
 			}
-			ps = append(ps, l)
+			ps = append(ps, p)
 		}
 		pats = append(pats, ps)
 	}
 	var first, prev *syntax.IfClause
 	for i, it := range cc.Items {
 		args := []*syntax.Word{word(posLit(MatchCommand, it.Pos())), subject}
-		for _, p := range pats[i] {
-			args = append(args, word(&syntax.SglQuoted{Value: p}))
-		}
+		args = append(args, pats[i]...)
 		ic := &syntax.IfClause{
 			Position: it.Pos(),
 			Cond:     []*syntax.Stmt{{Position: it.Pos(), Cmd: &syntax.CallExpr{Args: args}}},
@@ -127,6 +125,36 @@ func quotedWord(w *syntax.Word) (*syntax.Word, bool) {
 		}
 	}
 	return word(&syntax.DblQuoted{Parts: parts}), true
+}
+
+// patternArg returns a word that, as a command argument, expands to the
+// pattern w stands for in a case item: literals as they are (quoted
+// ones only without pattern characters, which quoting would disable) and
+// unquoted expansions, whose values are patterns too.
+func patternArg(w *syntax.Word) (*syntax.Word, bool) {
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			parts = append(parts, &syntax.SglQuoted{Value: p.Value})
+		case *syntax.SglQuoted:
+			if p.Dollar || strings.ContainsAny(p.Value, "*?[]\\") {
+				return nil, false
+			}
+			parts = append(parts, p)
+		case *syntax.DblQuoted:
+			v, ok := literalValue(&syntax.Word{Parts: []syntax.WordPart{p}})
+			if !ok || strings.ContainsAny(v, "*?[]\\") {
+				return nil, false
+			}
+			parts = append(parts, &syntax.SglQuoted{Value: v})
+		case *syntax.ParamExp, *syntax.CmdSubst:
+			parts = append(parts, &syntax.DblQuoted{Parts: []syntax.WordPart{p}})
+		default:
+			return nil, false
+		}
+	}
+	return &syntax.Word{Parts: parts}, true
 }
 
 // litOnly returns the value of a word made of unquoted literals only.
