@@ -412,12 +412,21 @@ func (d *xdep) Get(k starlark.Value) (starlark.Value, bool, error) {
 	return nil, false, nil
 }
 func (d *xdep) Attr(name string) (starlark.Value, error) {
-	if name == "label" {
+	switch name {
+	case "label":
 		return starlark.String(d.label), nil
+	case "get":
+		return starlark.NewBuiltin("get", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+			v, ok, err := d.Get(args[0])
+			if !ok || err != nil {
+				return starlark.None, err
+			}
+			return v, nil
+		}), nil
 	}
 	return nil, nil
 }
-func (d *xdep) AttrNames() []string { return []string{"label"} }
+func (d *xdep) AttrNames() []string { return []string{"get", "label"} }
 
 func (d *xdep) defaultOutput() (*xartifact, error) {
 	for _, p := range d.providers {

@@ -7,7 +7,7 @@ images are populated with `mke2fs -d`, boot scripts are run with `buck2 run`.
 load("@root//defs/private:providers.bzl", "RootfsInfo")
 
 def _root_of(dep, what):
-    if RootfsInfo in dep:
+    if dep.get(RootfsInfo) != None:
         return dep[RootfsInfo].root
     fail("{}: {} is not a rootfs target".format(what, dep.label))
 

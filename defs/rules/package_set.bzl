@@ -4,9 +4,9 @@ load("@root//defs/private:providers.bzl", "ImageTSet", "PackageInfo", "PackageSe
 
 def runtime_of(dep, what):
     """The RDEPEND-closure tset of a package or package set dependency."""
-    if PackageInfo in dep:
+    if dep.get(PackageInfo) != None:
         return dep[PackageInfo].runtime
-    if PackageSetInfo in dep:
+    if dep.get(PackageSetInfo) != None:
         return dep[PackageSetInfo].runtime
     fail("{}: {} is neither a package nor a package set".format(what, dep.label))
 
@@ -14,7 +14,7 @@ def _package_set_impl(ctx):
     children = [runtime_of(d, str(ctx.label)) for d in ctx.attrs.packages]
     images = []
     for d in ctx.attrs.packages:
-        if PackageInfo in d:
+        if d.get(PackageInfo) != None:
             images.append(d[PackageInfo].image)
     return [
         DefaultInfo(default_outputs = images),
