@@ -105,8 +105,12 @@ def evaluate(text, flag_on, leaf_ok, what):
         fail("{}: unbalanced '('".format(what))
     return struct(ok = _close(stack[0]), unsatisfied = unsatisfied)
 
-def check_required_use(package, required_use, use, iuse):
-    """Fails at load time, in Portage's words, when USE violates REQUIRED_USE."""
+def check_required_use(package, required_use, use, iuse, shown_use = None):
+    """Fails at load time, in Portage's words, when USE violates REQUIRED_USE.
+
+    shown_use is the USE printed in the message (default: use); the macros pass the
+    package's own flags, without the profile's implicit ones.
+    """
     if not required_use:
         return
     enabled = {f: True for f in use}
@@ -126,7 +130,7 @@ def check_required_use(package, required_use, use, iuse):
     if result.ok:
         return
     fail("\n".join([
-        "{}: REQUIRED_USE is not satisfied with USE=\"{}\".".format(package, " ".join(sorted(use))),
+        "{}: REQUIRED_USE is not satisfied with USE=\"{}\".".format(package, " ".join(sorted(use if shown_use == None else shown_use))),
         "  The following REQUIRED_USE flag constraints are unsatisfied:",
     ] + ["    " + u for u in (result.unsatisfied or [required_use])] + [
         "  The above constraints are a subset of the following complete expression:",

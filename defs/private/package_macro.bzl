@@ -300,7 +300,7 @@ def package_target(
     # elibc_glibc, kernel_linux, prefix, ...), as in Portage.
     eff = state.all_on
     flags = state.all_flags
-    check_required_use(what, required_use, eff, flags)
+    check_required_use(what, required_use, eff, flags, state.use)
     accept = [t for t in read_root_config("buckos", "accept_license", "").split(" ") if t != ""]
     if accept and license:
         check_license(what, license, accept, eff)
