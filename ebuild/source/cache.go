@@ -39,6 +39,7 @@ type fileCache struct {
 	found      map[string]string      // eclass name -> path ("" when absent)
 	stubs      map[string]*shell.File // EXPORT_FUNCTIONS stub "phase\x00impl" -> parsed stub
 	stubBodies map[*syntax.Stmt]shell.Func
+	stubImpl   map[*syntax.Stmt]string // stub body -> the eclass function it calls
 }
 
 func newFileCache(dirs []string) *fileCache {
@@ -48,6 +49,7 @@ func newFileCache(dirs []string) *fileCache {
 		found:      map[string]string{},
 		stubs:      map[string]*shell.File{},
 		stubBodies: map[*syntax.Stmt]shell.Func{},
+		stubImpl:   map[*syntax.Stmt]string{},
 	}
 }
 
@@ -123,6 +125,7 @@ func (c *fileCache) stub(phase, impl string) (*shell.File, error) {
 	c.stubs[key] = f
 	for body, fn := range f.Funcs {
 		c.stubBodies[body] = fn
+		c.stubImpl[body] = impl
 	}
 	return f, nil
 }

@@ -522,8 +522,16 @@ func (st *run) funcSource(body *syntax.Stmt) (shell.Func, string, bool) {
 			return fn, ec.path, true
 		}
 	}
-	if fn, ok := st.e.stubSource(body); ok {
-		return fn, "EXPORT_FUNCTIONS", true
+	if fn, impl, ok := st.e.stubSource(body); ok {
+		// The stub belongs to the eclass that defines what it calls.
+		file := "EXPORT_FUNCTIONS"
+		if implBody := st.r.Funcs[impl]; implBody != nil && implBody != body {
+			if _, f, ok := st.funcSource(implBody); ok {
+				file = f
+			}
+		}
+		fn.Line = 0
+		return fn, file, true
 	}
 	return shell.Func{}, "", false
 }

@@ -60,11 +60,13 @@ func (e *Evaluator) prelude() (*shell.File, error) {
 	return e.preludeFile, e.preludeErr
 }
 
-func (e *Evaluator) stubSource(body *syntax.Stmt) (shell.Func, bool) {
+// stubSource returns an EXPORT_FUNCTIONS stub's source and the eclass
+// function it calls.
+func (e *Evaluator) stubSource(body *syntax.Stmt) (shell.Func, string, bool) {
 	e.eclasses.mu.Lock()
 	defer e.eclasses.mu.Unlock()
 	fn, ok := e.eclasses.stubBodies[body]
-	return fn, ok
+	return fn, e.eclasses.stubImpl[body], ok
 }
 
 // helpers is the exec middleware implementing the package-manager

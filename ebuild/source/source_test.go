@@ -228,6 +228,10 @@ src_configure() {
 	if fn := md.Funcs["base-a_src_compile"]; !strings.HasSuffix(fn.File, "base-a.eclass") || fn.Line != 15 {
 		t.Errorf("base-a_src_compile = %+v", fn)
 	}
+	// The exported src_install calls base-b's and is attributed to it.
+	if fn := md.Funcs["src_install"]; !strings.HasSuffix(fn.File, "base-b.eclass") || !strings.Contains(fn.Source, "base-b_src_install") {
+		t.Errorf("src_install = %+v", fn)
+	}
 	if _, ok := md.Funcs["use"]; ok {
 		t.Errorf("package-manager stub use() reported as a function")
 	}
