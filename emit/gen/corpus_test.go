@@ -177,6 +177,12 @@ func TestCorpusWholeTree(t *testing.T) {
 	for _, key := range ct.layout.Packages() {
 		inputs[key] = ct.inputsOf(key) // Manifest reading is not generation time
 	}
+	// bases holds "cell//dir" of every generated package.
+	bases := map[string]bool{}
+	for _, key := range ct.layout.Packages() {
+		p, _ := ct.layout.Place(key)
+		bases[p.Base()] = true
+	}
 	var total, cpu time.Duration
 	for _, key := range ct.layout.Packages() {
 		start, cpu0 := time.Now(), cpuTime()
@@ -211,6 +217,12 @@ func TestCorpusWholeTree(t *testing.T) {
 		}
 		if dup := duplicateTarget(f); dup != "" {
 			t.Errorf("%s: target %s is defined twice", key, dup)
+		}
+		if bad := danglingDeps(f, bases); len(bad) > 0 {
+			t.Errorf("%s: dependency labels of packages that are not generated: %q", key, bad)
+		}
+		if n, want := countCalls(f, "unresolved"), unresolvedItems(rep); n != want {
+			t.Errorf("%s: %d unresolved() items for %d unresolved atoms that are not blockers", key, n, want)
 		}
 		// An ebuild may only be left out when its evaluated metadata is
 		// not what Portage computes (an evaluator bug, reported by
@@ -481,4 +493,107 @@ func duplicateTarget(f *build.File) string {
 		}
 	}
 	return ""
+}
+
+// danglingDeps returns the labels in the dependency attributes of f (plain
+// labels and the package of version_dep) whose package is not generated:
+// an unresolved atom must be an unresolved() item, never such a label.
+func danglingDeps(f *build.File, bases map[string]bool) []string {
+	var bad []string
+	check := func(label string) {
+		base, _, _ := strings.Cut(label, ":")
+		if !bases[base] {
+			bad = append(bad, label)
+		}
+	}
+	for _, st := range f.Stmt {
+		call, ok := st.(*build.CallExpr)
+		if !ok {
+			continue
+		}
+		for _, arg := range call.List {
+			as, ok := arg.(*build.AssignExpr)
+			if !ok || !strings.HasSuffix(as.LHS.(*build.Ident).Name, "depend") {
+				continue
+			}
+			build.Walk(as.RHS, func(x build.Expr, stk []build.Expr) {
+				parent := ""
+				if len(stk) > 0 {
+					if c, ok := stk[len(stk)-1].(*build.CallExpr); ok {
+						parent = c.X.(*build.Ident).Name
+					}
+				}
+				s, ok := x.(*build.StringExpr)
+				if !ok {
+					return
+				}
+				switch parent {
+				case "unresolved", "blocker", "use_if", "use_req", "slot_op":
+					// Not labels (an atom, a reason, a flag), or labels
+					// only as the first argument of use_req/slot_op, which
+					// is then itself a plain string seen here.
+					if parent != "use_req" && parent != "slot_op" {
+						return
+					}
+				}
+				if strings.Contains(s.Value, "//") {
+					check(s.Value)
+				}
+			})
+		}
+	}
+	return bad
+}
+
+// countCalls counts the calls of the function name in f.
+func countCalls(f *build.File, name string) int {
+	n := 0
+	build.Walk(f, func(x build.Expr, _ []build.Expr) {
+		if c, ok := x.(*build.CallExpr); ok {
+			if id, ok := c.X.(*build.Ident); ok && id.Name == name {
+				n++
+			}
+		}
+	})
+	return n
+}
+
+// unresolvedItems counts the unresolved atoms of rep that are not blockers
+// (a blocker of an unknown package stays a blocker).
+func unresolvedItems(rep *Report) int {
+	n := 0
+	for _, u := range rep.Unresolved {
+		if !strings.HasPrefix(u.Atom, "!") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestDanglingDeps(t *testing.T) {
+	src := `x(
+    name = "a",
+    depend = [
+        "core//zlib:zlib",
+        "core//gone:gone",
+        version_dep("core//old", ">=1"),
+        use_if("ssl", [use_req(slot_op("core//ssl:0", "="), ["x"])]),
+        unresolved("sys-libs/gone", "package is not in any repository in play"),
+        blocker("sys-libs/zlib-ng", strong = False),
+    ],
+    srcs = ["other//x:y"],
+)
+`
+	f, err := build.ParseBuild("BUCK", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := danglingDeps(f, map[string]bool{"core//zlib": true})
+	want := []string{"core//gone:gone", "core//old", "core//ssl:0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("danglingDeps (-want +got):\n%s", diff)
+	}
+	if n := countCalls(f, "unresolved"); n != 1 {
+		t.Errorf("countCalls = %d, want 1", n)
+	}
 }

@@ -161,7 +161,7 @@ func Package(in Input) (*build.File, *Report, error) {
 // lists keep their order), so the same input always gives the same bytes.
 //
 // Dependency-item calls (use_if, any_of, blocker, use_req, slot_op,
-// version_dep) print on one line wherever they are, so a file parsed back
+// version_dep, unresolved) print on one line wherever they are, so a file parsed back
 // (emit/merge) prints exactly as generated; Print marks them in place.
 func Print(f *build.File) []byte {
 	for _, st := range f.Stmt {
@@ -176,7 +176,7 @@ func Print(f *build.File) []byte {
 	return build.FormatWithoutRewriting(&g)
 }
 
-var itemCalls = map[string]bool{"use_if": true, "any_of": true, "blocker": true, "use_req": true, "slot_op": true, "version_dep": true}
+var itemCalls = map[string]bool{"use_if": true, "any_of": true, "blocker": true, "use_req": true, "slot_op": true, "version_dep": true, "unresolved": true}
 
 func comparePVR(a, b string) int {
 	va, ea := version.Parse(a)
@@ -537,7 +537,7 @@ func loads(stmts []build.Expr) []build.Expr {
 
 func defsFile(name string) string {
 	switch name {
-	case "any_of", "blocker", "use_if", "use_req", "slot_op":
+	case "any_of", "blocker", "use_if", "use_req", "slot_op", "unresolved":
 		return "@root//defs:use_flags.bzl"
 	case "multi_version_package", "version_dep":
 		return "@root//defs:versions.bzl"

@@ -1,7 +1,10 @@
 package resolve
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/bazelbuild/buildtools/build"
 )
 
 // Depend never panics and either fails or reports every atom it could not
@@ -23,6 +26,27 @@ func FuzzDepend(f *testing.F) {
 		}
 		if len(items) == 0 && len(unresolved) > 0 {
 			t.Fatalf("unresolved atoms but no items")
+		}
+		// Every unresolved atom that is not a blocker is one unresolved()
+		// item: never a label that does not exist.
+		calls := 0
+		for _, it := range items {
+			build.Walk(it, func(x build.Expr, _ []build.Expr) {
+				if c, ok := x.(*build.CallExpr); ok {
+					if id, ok := c.X.(*build.Ident); ok && id.Name == "unresolved" {
+						calls++
+					}
+				}
+			})
+		}
+		want := 0
+		for _, u := range unresolved {
+			if !strings.HasPrefix(u.Atom, "!") {
+				want++
+			}
+		}
+		if calls != want {
+			t.Fatalf("%d unresolved() items for %d unresolved atoms that are not blockers", calls, want)
 		}
 	})
 }

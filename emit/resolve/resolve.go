@@ -8,7 +8,6 @@ import (
 
 	"buckos.dev/buckos/ebuild/atom"
 	"buckos.dev/buckos/ebuild/depspec"
-	"buckos.dev/buckos/emit/cells"
 )
 
 // Context names what is being resolved, for Unresolved reports.
@@ -19,8 +18,8 @@ type Context struct {
 }
 
 // Unresolved is an atom that resolves to nothing. It is never dropped: the
-// item stays in the BUCK file (see docs/EMIT.md) with a "# unresolved:"
-// comment, and the sync report lists it.
+// BUCK file has an unresolved(ATOM, REASON) item where the atom stood, with
+// a "# unresolved:" comment (docs/EMIT.md), and the sync report lists it.
 type Unresolved struct {
 	Package string // CATEGORY/PF of the ebuild with the dependency
 	Atom    string // the atom as written
@@ -41,34 +40,27 @@ func (u Unresolved) String() string {
 //	cat/pkg[ssl,-x]     use_req(ITEM, ["ssl", "-x"])
 //	!<cat/pkg-2 / !!... blocker("<cat/pkg-2", strong = False/True)
 //
-// An atom with no matching package or version still yields an item (the
-// label the package would have; for a version operator that nothing
-// satisfies, "cell//dir:PN-unresolved") plus an Unresolved; the item
-// carries a "# unresolved:" comment. Such labels do not exist, so only a
-// target that needs them fails, at analysis. A blocker of an unknown package is kept and
-// reported, never an error.
+// An atom with no matching package or version still yields an item where
+// it stood, plus an Unresolved:
+//
+//	unresolved("ATOM", "REASON")  # unresolved: ATOM: REASON
+//
+// never a label that does not exist: loading and analysis succeed, and
+// defs fails only the build of a target whose USE selects the item (an
+// any_of skips it for an alternative that resolves). A blocker of an
+// unknown package is kept as a blocker and reported, never an error.
 func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 	unresolved := func(reason string) *Unresolved {
 		return &Unresolved{Package: ctx.Package, Atom: a.String(), Key: ctx.Key, Reason: reason}
 	}
 	var u *Unresolved
 	e, ok := ix.pkgs[a.Key()]
-	var place cells.Place
-	if ok {
-		place = e.place
-	} else {
-		cell, err := cells.Cell(a.Category)
-		if err != nil {
-			cell = "system"
-		}
-		place = cells.Place{Cell: cell, Dir: a.PN, Name: a.PN}
-		if a.Blocker != atom.NoBlocker {
-			u = unresolved("blocked package is not in any repository in play (blocker kept)")
-		} else {
-			u = unresolved("package is not in any repository in play")
-		}
-	}
-	if ok && a.Blocker == atom.NoBlocker {
+	switch {
+	case !ok && a.Blocker != atom.NoBlocker:
+		u = unresolved("blocked package is not in any repository in play (blocker kept)")
+	case !ok:
+		u = unresolved("package is not in any repository in play")
+	case a.Blocker == atom.NoBlocker:
 		if reason := e.unsatisfied(a); reason != "" {
 			u = unresolved(reason)
 		}
@@ -85,13 +77,16 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 		}
 		return item, u
 	}
+	if u != nil {
+		// The atom as written says everything the label, slot_op and
+		// use_req would have said.
+		item := call("unresolved", str(u.Atom), str(u.Reason))
+		item.Comment().Suffix = []build.Comment{{Token: "# unresolved: " + u.Atom + ": " + u.Reason}}
+		return item, u
+	}
+	place := e.place
 	var item build.Expr
 	switch {
-	case a.Op != "" && u != nil:
-		// version_dep would fail() while loading, taking every target of
-		// the BUCK file with it: a missing label fails only the targets
-		// that need it.
-		item = str(place.Base() + ":" + place.Name + "-unresolved")
 	case a.Op != "":
 		args := []build.Expr{str(place.Base()), str(constraint(a))}
 		if a.Slot != "" {
@@ -117,10 +112,7 @@ func (ix *Index) Resolve(ctx Context, a atom.Atom) (build.Expr, *Unresolved) {
 		}
 		item = call("use_req", item, &build.ListExpr{List: flags})
 	}
-	if u != nil {
-		build.Expr(item).Comment().Suffix = []build.Comment{{Token: "# unresolved: " + u.Atom + ": " + u.Reason}}
-	}
-	return item, u
+	return item, nil
 }
 
 // constraint writes the atom's version operator the way version_dep reads

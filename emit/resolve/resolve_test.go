@@ -68,15 +68,17 @@ func TestResolve(t *testing.T) {
 		{atom: "!!<sys-libs/zlib-1.2", want: `blocker("<sys-libs/zlib-1.2", strong = True)`},
 		{atom: "!app-misc/gone", want: `blocker("app-misc/gone", strong = False)`,
 			unresolved: "blocked package is not in any repository in play (blocker kept)"},
-		{atom: "app-misc/gone", want: `"system//gone:gone"`, unresolved: "package is not in any repository in play"},
-		{atom: ">=sys-libs/zlib-2", want: `"core//zlib:zlib-unresolved"`, unresolved: "no version satisfies it"},
-		{atom: ">=dev-libs/openssl-4", want: `"dev-libs//openssl:openssl-unresolved"`, unresolved: "only masked versions satisfy it"},
-		{atom: ">=sys-apps/bar-2", want: `"core//bar:bar-unresolved"`, unresolved: "only masked versions satisfy it"}, // keyword-masked
+		{atom: "app-misc/gone", want: `unresolved("app-misc/gone", "package is not in any repository in play")`, unresolved: "package is not in any repository in play"},
+		{atom: ">=app-misc/gone-2:1=[x]", want: `unresolved(">=app-misc/gone-2:1=[x]", "package is not in any repository in play")`, unresolved: "package is not in any repository in play"},
+		{atom: ">=sys-libs/zlib-2", want: `unresolved(">=sys-libs/zlib-2", "no version satisfies it")`, unresolved: "no version satisfies it"},
+		{atom: ">=dev-libs/openssl-4", want: `unresolved(">=dev-libs/openssl-4", "only masked versions satisfy it")`, unresolved: "only masked versions satisfy it"},
+		{atom: ">=sys-apps/bar-2", want: `unresolved(">=sys-apps/bar-2", "only masked versions satisfy it")`, unresolved: "only masked versions satisfy it"}, // keyword-masked
+		{atom: ">=sys-libs/zlib-2:=[ssl]", want: `unresolved(">=sys-libs/zlib-2:=[ssl]", "no version satisfies it")`, unresolved: "no version satisfies it"},
 		{atom: ">=sys-apps/bar-1", want: `version_dep("core//bar", ">=1")`},
-		{atom: "sys-libs/zlib:5", want: `"core//zlib:5"`, unresolved: "no version satisfies it"},
-		{atom: "sys-apps/bar:9999", want: `"core//bar:9999"`, unresolved: "only masked or live versions satisfy it"},
+		{atom: "sys-libs/zlib:5", want: `unresolved("sys-libs/zlib:5", "no version satisfies it")`, unresolved: "no version satisfies it"},
+		{atom: "sys-apps/bar:9999", want: `unresolved("sys-apps/bar:9999", "only masked or live versions satisfy it")`, unresolved: "only masked or live versions satisfy it"},
 		{atom: "sys-apps/bar", want: `"core//bar:bar"`},
-		{atom: "sys-apps/live", want: `"core//live:live"`, unresolved: "the package has no version that may be the default (all masked or live)"},
+		{atom: "sys-apps/live", want: `unresolved("sys-apps/live", "the package has no version that may be the default (all masked or live)")`, unresolved: "the package has no version that may be the default (all masked or live)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.atom, func(t *testing.T) {
@@ -122,7 +124,7 @@ func TestDepend(t *testing.T) {
 	}
 	want := []string{
 		`"core//zlib:zlib"`,
-		`use_if("ssl", [any_of(["dev-libs//openssl:0", "system//gone:gone"])])`,
+		`use_if("ssl", [any_of(["dev-libs//openssl:0", unresolved("app-misc/gone", "package is not in any repository in play")])])`,
 		`use_if("!ssl", ["core//foo-apps:foo"])`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
