@@ -725,3 +725,59 @@ autotools_package(name = "b-1", package = "app-misc/b", version = "1", run_tests
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestUnresolvedAndBlockers covers the generator's unresolved(ATOM, REASON) items and
+// blocker atoms (docs/EMIT.md).
+func TestUnresolvedAndBlockers(t *testing.T) {
+	h := newHost(t)
+	h.overrides["packages/registry_data.bzl"] = testRegistry
+	mustEval(t, h, `
+load("@root//defs:package_defs.bzl", "meta_package")
+load("@root//defs:use_flags.bzl", "any_of", "blocker", "unresolved", "use_if")
+meta_package(name = "selected", package = "virtual/a", version = "1",
+    rdepend = [unresolved(">=dev-python/snakeoil-0.12", "no version satisfies it")])
+meta_package(name = "unselected", package = "virtual/b", version = "1", iuse = ["+x"],
+    rdepend = [use_if("!x", [unresolved("app-misc/getopt", "package is not in any repository in play")])])
+meta_package(name = "alternative", package = "virtual/c", version = "1",
+    rdepend = [any_of([unresolved("app-alternatives/gpg", "not here"), "core//zlib:zlib"])])
+meta_package(name = "blocks", package = "virtual/d", version = "1",
+    rdepend = [
+        blocker("<dev-libs/openssl-3.3"),
+        blocker("dev-libs/openssl:1.1", strong = True),
+        blocker("sys-apps/unknown"),
+        blocker(">=sys-apps/unknown-2"),
+        blocker("=sys-libs/zlib-1.3*[static-libs]"),
+        blocker("core//zlib:zlib"),
+    ])
+`)
+	got := h.callsByName("errors", "rdepend")
+	if errs := got["selected"]["errors"].([]any); len(errs) != 1 || !strings.Contains(errs[0].(string), "unresolved dependency >=dev-python/snakeoil-0.12: no version satisfies it") {
+		t.Errorf("selected: errors = %v", errs)
+	}
+	if diff := cmp.Diff([]any{}, got["unselected"]["errors"]); diff != "" {
+		t.Errorf("unselected errors (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]any{"kind": "rule", "errors": []any{}, "rdepend": []any{"core//zlib:zlib"}}, got["alternative"]); diff != "" {
+		t.Errorf("any_of skips the unresolved alternative (-want +got):\n%s", diff)
+	}
+	// meta_package has no blockers attribute: check through an autotools package.
+	h2 := newHost(t)
+	h2.overrides["packages/registry_data.bzl"] = testRegistry
+	mustEval(t, h2, `
+load("@root//defs:package_defs.bzl", "autotools_package")
+load("@root//defs:use_flags.bzl", "blocker")
+autotools_package(name = "b", package = "app-misc/b", version = "1",
+    depend = [
+        blocker("<dev-libs/openssl-3.3"),
+        blocker("dev-libs/openssl:1.1", strong = True),
+        blocker("sys-apps/unknown"),
+        blocker(">=sys-apps/unknown-2"),
+        blocker("=sys-libs/zlib-1.3*[static-libs]"),
+        blocker("core//zlib:zlib"),
+    ])
+`)
+	want := []any{"dev-libs/openssl-1.1.1w", "dev-libs/openssl-3.2.0", "sys-apps/unknown", "sys-libs/zlib", "sys-libs/zlib-1.3.1"}
+	if diff := cmp.Diff(want, h2.callsByName("blockers")["b"]["blockers"]); diff != "" {
+		t.Errorf("blockers (-want +got):\n%s", diff)
+	}
+}

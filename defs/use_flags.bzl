@@ -10,6 +10,7 @@ load(
     _any_of = "any_of",
     _blocker = "blocker",
     _slot_op = "slot_op",
+    _unresolved = "unresolved",
     _use_if = "use_if",
     _use_req = "use_req",
 )
@@ -35,6 +36,11 @@ def use_req(label, flags):
 def slot_op(label, op = "="):
     """`:=`, `:*`, `:SLOT=`: a rebuild-on-subslot-change marker."""
     return _slot_op(label, op)
+
+def unresolved(atom, reason):
+    """An atom `ebuild2buck sync` could not resolve: a target fails (at analysis, naming the
+    atom and the reason) only if its USE selects it; any_of skips it."""
+    return _unresolved(atom, reason)
 
 def use_package(name, **kwargs):
     """The seed's USE-aware autotools package: iuse, use_defaults, use_deps,

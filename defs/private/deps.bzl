@@ -18,8 +18,20 @@ def any_of(items):
     return struct(buckos_kind = "any_of", alternatives = _as_list(items))
 
 def blocker(label, strong = False):
-    """Gentoo `!atom` (weak) / `!!atom` (strong): the package must not be in the closure."""
+    """Gentoo `!atom` (weak) / `!!atom` (strong): the package must not be in the closure.
+
+    label is a label ("cell//dir:PN"), a version_dep, or a whole atom without its "!"s
+    ("<cat/pkg-2:1[x]"), which is what the generator writes.
+    """
     return struct(buckos_kind = "blocker", label = label, strong = strong)
+
+def unresolved(atom, reason):
+    """An atom the generator could not resolve (docs/EMIT.md): harmless until selected.
+
+    When a package's USE selects it, that package alone fails at analysis with the atom
+    and the reason; any_of() skips an alternative that holds one.
+    """
+    return struct(buckos_kind = "unresolved", atom = atom, reason = reason)
 
 def use_req(label, flags):
     """Gentoo `atom[flags]`: the dependency must be built with these USE settings."""
@@ -122,6 +134,26 @@ def _labels_in(item):
             out.append(x.package + ":" + x.package.split("/")[-1])
     return out
 
+def _has_unresolved(item):
+    stack = [item]
+    for _ in range(1000000):
+        if not stack:
+            break
+        x = stack.pop()
+        k = kind_of(x)
+        if k == "unresolved":
+            return True
+        if k == "list" or k == "tuple":
+            stack.extend(list(x))
+        elif k == "use_if":
+            stack.extend(x.then)
+            stack.extend(x.otherwise)
+        elif k == "any_of":
+            stack.extend(x.alternatives)
+        elif k == "use_req" or k == "slot_op":
+            stack.append(x.label)
+    return False
+
 def resolve_use_requirement(req, use, iuse_flags, what):
     """Turns one atom USE dependency into "flag", "-flag" (keeping "(+)"/"(-)") or None."""
     default = ""
@@ -182,7 +214,7 @@ def resolve_deps(items, use, iuse_flags, what):
                 continue
             chosen = item.alternatives[0]
             for alt in item.alternatives:
-                ok = True
+                ok = not _has_unresolved(alt)
                 for l in _labels_in(alt):
                     ok = ok and label_exists(l)
                 if ok:
@@ -191,11 +223,18 @@ def resolve_deps(items, use, iuse_flags, what):
             alternatives.append([_labels_in(a) for a in item.alternatives])
             stack.append(chosen)
         elif k == "blocker":
+            if type(item.label) == "string" and "//" not in item.label:
+                # A whole atom ("<cat/pkg-2:1[x]"); the macro matches it against the registry.
+                blockers.append((item.label, item.strong))
+                continue
             label, err = _label_of(item.label, what)
             if err != None:
                 errors.append(what + ": " + err)
             else:
                 blockers.append((label, item.strong))
+        elif k == "unresolved":
+            # Only now that USE selects it does it matter: this target fails at analysis.
+            errors.append("{}: unresolved dependency {}: {}".format(what, item.atom, item.reason))
         elif k == "version_dep":
             label, err = _label_of(item, what)
             if err != None:

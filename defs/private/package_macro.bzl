@@ -9,7 +9,8 @@ load("@root//defs/private:checksum.bzl", "check_checksum", "distfile_name", "uri
 load("@root//defs/private:deps.bzl", "kind_of", "resolve_deps", "resolve_values", "use_if")
 load("@root//defs/private:depspec.bzl", "check_required_use", "flatten_conditionals")
 load("@root//defs/private:eapi_table.bzl", "check_eapi")
-load("@root//defs/private:registry.bzl", "find_entry", "package_key")
+load("@root//defs/private:registry.bzl", "find_entry", "package_key", "versions_newest_first")
+load("@root//defs/private:version.bzl", "parse_version", "version_matches")
 load("@root//defs/private:use.bzl", "use_state")
 load("@root//defs:licenses.bzl", "check_license")
 load("@root//defs/rules:autotools.bzl", "autotools_package_rule")
@@ -186,15 +187,56 @@ def _target_only(values):
         "DEFAULT": [],
     })
 
-def _blocked_package(label):
-    """The CATEGORY/PN pattern a blocker label stands for."""
-    if "//" not in label and label.count("/") == 1:
-        return label
-    key, entry = find_entry(package_key(label) or label)
-    if entry != None and "package" in entry:
-        return entry["package"]
-    tail = label.split(":")[-1] if ":" in label.split("//")[-1] else label.split("//")[-1].split("/")[-1]
-    return "*/" + tail
+def _split_atom(atom):
+    """"<cat/pkg-2:1[x]" -> (op, "cat/pkg", "2", "1"); op and version are "" without an operator."""
+    op = ""
+    for candidate in ["<=", ">=", "<", ">", "=", "~"]:
+        if atom.startswith(candidate):
+            op = candidate
+            atom = atom[len(candidate):]
+            break
+    if "[" in atom:
+        atom = atom[:atom.find("[")]
+    slot = ""
+    if ":" in atom:
+        atom, slot = atom.split(":", 1)
+        slot = slot.split("/")[0].rstrip("=*")
+    if op == "":
+        return ("", atom, "", slot)
+    wildcard = atom.endswith("*")
+    if wildcard:
+        atom = atom[:-1]
+    for i in range(len(atom)):
+        if atom[i] == "-" and i + 1 < len(atom) and atom[i + 1].isdigit() and parse_version(atom[i + 1:]) != None:
+            return (op, atom[:i], atom[i + 1:] + ("*" if wildcard else ""), slot)
+    fail("blocker: {} has an operator but no version".format(repr(op + atom)))
+
+def _blocked(spec):
+    """What a blocker blocks, for the runner: "CAT/PN" (every version), exact
+    "CAT/PN-PVR" entries (a version range or slot, matched against the registry), or
+    "*/NAME" for a label of a package the registry does not know."""
+    if "//" in spec:
+        key, entry = find_entry(package_key(spec) or spec)
+        if entry != None and "package" in entry:
+            return [entry["package"]]
+        tail = spec.split(":")[-1] if ":" in spec.split("//")[-1] else spec.split("//")[-1].split("/")[-1]
+        return ["*/" + tail]
+    op, package, version, slot = _split_atom(spec)
+    if op == "" and slot == "":
+        return [package]
+    key, entry = find_entry(package)
+    if entry == None:
+        # Not in the workspace, so no version of it can be in a closure.
+        return []
+    versions = entry.get("versions", {})
+    out = []
+    for v in versions_newest_first(entry):
+        if slot and versions[v].get("slot", "0") != slot:
+            continue
+        if op and not version_matches(op + version, v):
+            continue
+        out.append("{}-{}".format(package, v))
+    return out
 
 def package_target(
         build_system,
@@ -317,7 +359,8 @@ def package_target(
     for res in [dep_res, rdep_res, bdep_res, pdep_res, idep_res]:
         errors += [e for e in res.errors if e not in errors]
         for b in res.blockers:
-            blockers[_blocked_package(b[0])] = True
+            for pattern in _blocked(b[0]):
+                blockers[pattern] = True
 
     # Sources and patches.
     src_values = []

@@ -125,8 +125,8 @@ __outer() {
 	for b in "${blockers[@]}"; do
 		for ((i = 0; i < ${#sysroots[@]}; i += 2)); do
 			p=${sysroots[i]}
-			# shellcheck disable=SC2053 # $b may be a pattern ("*/pn").
-			if [[ ${p%-[0-9]*} == $b ]]; then
+			# shellcheck disable=SC2053 # $b is CAT/PN-PVR, CAT/PN or a pattern ("*/pn").
+			if [[ $p == $b || ${p%-[0-9]*} == $b ]]; then
 				echo "✗ $b is blocked by this package but $p is in its dependency closure" >&2
 				exit 1
 			fi
@@ -134,7 +134,7 @@ __outer() {
 		for ((i = 0; i < ${#tools[@]}; i += 2)); do
 			p=${tools[i]}
 			# shellcheck disable=SC2053
-			if [[ ${p%-[0-9]*} == $b ]]; then
+			if [[ $p == $b || ${p%-[0-9]*} == $b ]]; then
 				echo "✗ $b is blocked by this package but $p is in its BDEPEND closure" >&2
 				exit 1
 			fi
