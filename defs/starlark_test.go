@@ -738,6 +738,8 @@ meta_package(name = "selected", package = "virtual/a", version = "1",
     rdepend = [unresolved(">=dev-python/snakeoil-0.12", "no version satisfies it")])
 meta_package(name = "unselected", package = "virtual/b", version = "1", iuse = ["+x"],
     rdepend = [use_if("!x", [unresolved("app-misc/getopt", "package is not in any repository in play")])])
+meta_package(name = "post", package = "virtual/e", version = "1",
+    pdepend = [unresolved("app-alternatives/bzip2", "package is not in any repository in play")])
 meta_package(name = "alternative", package = "virtual/c", version = "1",
     rdepend = [any_of([unresolved("app-alternatives/gpg", "not here"), "core//zlib:zlib"])])
 meta_package(name = "blocks", package = "virtual/d", version = "1",
@@ -756,6 +758,13 @@ meta_package(name = "blocks", package = "virtual/d", version = "1",
 	}
 	if diff := cmp.Diff([]any{}, got["unselected"]["errors"]); diff != "" {
 		t.Errorf("unselected errors (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]any{}, got["post"]["errors"]); diff != "" {
+		t.Errorf("an unresolved PDEPEND must not fail the build (-want +got):\n%s", diff)
+	}
+	post := fmt.Sprint(h.callsByName("labels")["post"]["labels"])
+	if !strings.Contains(post, "buckos:unresolved-post:unresolved dependency app-alternatives/bzip2: package is not in any repository in play") {
+		t.Errorf("the unresolved PDEPEND is not recorded in labels: %s", post)
 	}
 	if diff := cmp.Diff(map[string]any{"kind": "rule", "errors": []any{}, "rdepend": []any{"core//zlib:zlib"}}, got["alternative"]); diff != "" {
 		t.Errorf("any_of skips the unresolved alternative (-want +got):\n%s", diff)

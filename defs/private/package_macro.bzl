@@ -356,8 +356,13 @@ def package_target(
     idep_res = resolve_deps(_list(idepend), eff, flags, what + ": idepend")
     blockers = {}
     errors = []
-    for res in [dep_res, rdep_res, bdep_res, pdep_res, idep_res]:
+    for res in [dep_res, rdep_res, bdep_res]:
         errors += [e for e in res.errors if e not in errors]
+
+    # PDEPEND and IDEPEND are not needed to build the package (they matter where a root
+    # filesystem is assembled), so what they cannot resolve is recorded, not fatal.
+    deferred = [e for e in pdep_res.errors + idep_res.errors]
+    for res in [dep_res, rdep_res, bdep_res, pdep_res, idep_res]:
         for b in res.blockers:
             for pattern in _blocked(b[0]):
                 blockers[pattern] = True
@@ -439,6 +444,7 @@ def package_target(
         all_labels += ["platform:" + p for p in _list(platforms or ["linux"])]
     if masked:
         all_labels.append("buckos:masked")
+    all_labels += ["buckos:unresolved-post:" + e.split(": ", 2)[-1] for e in deferred]
     unique_labels = {}
     for l in all_labels:
         unique_labels[l] = True
