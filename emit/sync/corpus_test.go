@@ -331,6 +331,9 @@ type targetDigest struct {
 	Name string   `json:"name"`
 	IUSE []string `json:"iuse,omitempty"`
 	Deps []string `json:"deps,omitempty"` // every label in the *depend attributes, sorted
+	// Unresolved holds the first argument (the atom) of every unresolved(...)
+	// item in the *depend attributes, sorted.
+	Unresolved []string `json:"unresolved,omitempty"`
 }
 
 var depAttrs = map[string]bool{"depend": true, "bdepend": true, "rdepend": true, "pdepend": true, "idepend": true}
@@ -347,7 +350,7 @@ func digestOf(tb testing.TB, cp, place string, data []byte) digest {
 			continue
 		}
 		t := targetDigest{Kind: build.FormatString(call.X)}
-		deps := map[string]bool{}
+		deps, unres := map[string]bool{}, map[string]bool{}
 		for _, arg := range call.List {
 			a, ok := arg.(*build.AssignExpr)
 			if !ok {
@@ -366,6 +369,11 @@ func digestOf(tb testing.TB, cp, place string, data []byte) digest {
 					if s, ok := x.(*build.StringExpr); ok && strings.Contains(s.Value, "//") {
 						deps[s.Value] = true
 					}
+					if c, ok := x.(*build.CallExpr); ok && build.FormatString(c.X) == "unresolved" && len(c.List) > 0 {
+						if s, ok := c.List[0].(*build.StringExpr); ok {
+							unres[s.Value] = true
+						}
+					}
 				})
 			}
 		}
@@ -373,6 +381,10 @@ func digestOf(tb testing.TB, cp, place string, data []byte) digest {
 			t.Deps = append(t.Deps, l)
 		}
 		sort.Strings(t.Deps)
+		for u := range unres {
+			t.Unresolved = append(t.Unresolved, u)
+		}
+		sort.Strings(t.Unresolved)
 		d.Targets = append(d.Targets, t)
 	}
 	return d
