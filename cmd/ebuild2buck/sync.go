@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -76,11 +77,22 @@ func (f *syncFlags) sources() ([]bsync.Source, error) {
 }
 
 // toolVersion identifies this build of ebuild2buck: a rebuilt tool
-// re-evaluates and regenerates everything once.
+// re-evaluates and regenerates everything once. It is the Go build ID of the
+// executable (content-based, read from its ELF note without reading the
+// whole file), or else the sha256 of the executable.
 func toolVersion() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
+	}
+	if ef, err := elf.Open(exe); err == nil {
+		defer ef.Close()
+		if sec := ef.Section(".note.go.buildid"); sec != nil {
+			if data, err := sec.Data(); err == nil && len(data) > 16 {
+				h := sha256.Sum256(data)
+				return hex.EncodeToString(h[:])[:16], nil
+			}
+		}
 	}
 	f, err := os.Open(exe)
 	if err != nil {
