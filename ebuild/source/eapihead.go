@@ -24,7 +24,9 @@ func ParseEAPIHead(r io.Reader) (string, error) {
 func parseEAPIHead(r io.Reader) (string, int, error) {
 	sc := bufio.NewScanner(r)
 	n := 0
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	// The buffer starts small (4 KiB) and grows to 1 MiB lines: the EAPI
+	// line comes first, after a few comments.
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
 		n++

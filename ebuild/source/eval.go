@@ -33,6 +33,10 @@ import (
 // EAPI accumulates them.
 var portageAccumulated = []string{"IUSE", "REQUIRED_USE", "DEPEND", "RDEPEND", "PDEPEND", "BDEPEND", "IDEPEND"}
 
+// accumulatedPR are the variables inherit accumulates when the EAPI
+// accumulates PROPERTIES (and RESTRICT with it).
+var accumulatedPR = append(slices.Clone(portageAccumulated), "PROPERTIES", "RESTRICT")
+
 // cacheKeys are the md5-cache keys, in Portage's (sorted) order.
 var cacheKeys = []string{
 	"BDEPEND", "DEFINED_PHASES", "DEPEND", "DESCRIPTION", "EAPI", "HOMEPAGE",
@@ -52,6 +56,12 @@ const (
 	maxFuncDepth = 1000 // nested shell function calls
 	maxNesting   = 100  // nested eval and source
 )
+
+// position is a place in a file.
+type position struct {
+	file string
+	line int
+}
 
 // run is the state of one evaluation.
 type run struct {
@@ -81,7 +91,9 @@ type run struct {
 	eclasses    []ebuild.Eclass
 	explicit    []string
 	loaded      []*eclassFile
-	nesting     atomic.Int32 // eval and source depth
+	sourcing    []*eclassFile // eclasses being sourced, innermost last
+	inheritAt   []position    // the inherit commands running, innermost last
+	nesting     atomic.Int32  // eval and source depth
 	stderr      limitedBuffer
 	vfiles      [][]byte
 	lastArg     string
@@ -219,6 +231,9 @@ func (st *run) source(ctx context.Context) error {
 	if err := r.Run(ctx, prelude.AST); err != nil {
 		return &Error{File: "prelude", Msg: "prelude failed", Err: err}
 	}
+	for name, body := range st.e.preludeFuncs {
+		r.Funcs[name] = body
+	}
 	err = r.Run(ctx, st.file.AST)
 	if st.failure == nil && st.pending != nil {
 		st.failure = &Error{File: st.ref.Path, Msg: st.pending.Error(), Err: st.pending}
@@ -246,8 +261,23 @@ func (st *run) source(ctx context.Context) error {
 
 // fail records the first fatal error and returns it for the interpreter.
 func (st *run) fail(ctx context.Context, msg string, cause error) error {
-	err := &Error{Msg: msg, Err: cause}
-	err.File, err.Line = st.position(ctx)
+	file, line := st.position(ctx)
+	return st.failAt(file, line, msg, cause)
+}
+
+// failInherit is fail placed at the inherit command being run: the
+// helpers inherit's shell functions call have no position of their own.
+func (st *run) failInherit(ctx context.Context, msg string, cause error) error {
+	if len(st.inheritAt) == 0 {
+		return st.fail(ctx, msg, cause)
+	}
+	at := st.inheritAt[len(st.inheritAt)-1]
+	return st.failAt(at.file, at.line, msg, cause)
+}
+
+// failAt is fail at a given position.
+func (st *run) failAt(file string, line int, msg string, cause error) error {
+	err := &Error{File: file, Line: line, Msg: msg, Err: cause}
 	st.mu.Lock()
 	if st.failure == nil {
 		st.failure = err
@@ -481,8 +511,8 @@ func (st *run) dump() (*ebuild.Metadata, error) {
 		Ref:      st.ref,
 		Raw:      map[string]string{},
 		Eclasses: st.eclasses,
-		Vars:     map[string]ebuild.Var{},
-		Funcs:    map[string]ebuild.Func{},
+		Vars:     make(map[string]ebuild.Var, len(env)),
+		Funcs:    make(map[string]ebuild.Func, len(st.r.Funcs)),
 		Warnings: st.warnings,
 	}
 	for k, v := range vals {

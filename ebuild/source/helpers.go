@@ -26,7 +26,11 @@ const (
 	bannedCommand  = "__buckos_banned"
 	externalCmd    = "__buckos_external"
 	sourceFailed   = "__buckos_inherit_failed"
-	sourceFuncName = "__buckos_source_"
+	sourceFuncName = "__buckos_source"
+	inheritFunc    = "__buckos_inherit_eclass"
+	inheritFuncPR  = "__buckos_inherit_eclass_pr" // PROPERTIES and RESTRICT accumulate too
+	inheritLoadCmd = "__buckos_inherit_load"
+	inheritEndCmd  = "__buckos_inherit_end"
 )
 
 // globalBanned are the helpers Portage replaces by functions that die in
@@ -56,6 +60,22 @@ func preludeSource() string {
 func (e *Evaluator) prelude() (*shell.File, error) {
 	e.preludeOnce.Do(func() {
 		e.preludeFile, e.preludeErr = shell.Parse([]byte(preludeSource()), "prelude")
+		if e.preludeErr != nil {
+			return
+		}
+		// Parsed without shell's rewrites: these functions must not
+		// show in FUNCNAME.
+		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(inheritFuncs()), "prelude")
+		if err != nil {
+			e.preludeErr = err
+			return
+		}
+		e.preludeFuncs = map[string]*syntax.Stmt{}
+		for _, st := range f.Stmts {
+			if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
+				e.preludeFuncs[fd.Name.Value] = fd.Body
+			}
+		}
 	})
 	return e.preludeFile, e.preludeErr
 }
@@ -212,7 +232,15 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 	case externalCmd:
 		return st.fail(ctx, "die: External commands disallowed while sourcing ebuild: "+strings.Join(args[1:], " "), nil)
 	case sourceFailed:
-		return st.fail(ctx, fmt.Sprintf("die: died sourcing %s in inherit()", strings.Join(args[1:], " ")), nil)
+		loc := "an eclass"
+		if len(st.sourcing) > 0 {
+			loc = st.sourcing[len(st.sourcing)-1].path
+		}
+		return st.failInherit(ctx, fmt.Sprintf("die: died sourcing %s in inherit()", loc), nil)
+	case inheritLoadCmd:
+		return st.inheritLoad(ctx, args)
+	case inheritEndCmd:
+		return st.inheritEnd(ctx, args)
 	case shell.ReadFileCommand:
 		if len(args) != 2 {
 			return st.fail(ctx, "internal: bad $(< file)", nil)
@@ -268,38 +296,23 @@ func quoteArgs(args []string) string {
 // inherit is Portage's inherit: source each eclass with the accumulated
 // variables saved and unset, collect what the eclass set, apply its
 // EXPORT_FUNCTIONS and record it in INHERITED (and INHERIT at depth 1).
+//
+// The shell side is inheritFuncs: one function call per eclass, whose
+// locals do the saving, unsetting and restoring, so that no code is built
+// and parsed per eclass; only the short list of calls is evaluated.
 func (st *run) inherit(ctx context.Context, names []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if st.depth > 0 && len(st.exportFuncs[st.depth]) > 0 {
 		ecl, _ := getStr(hc.Env, "ECLASS")
 		st.warn(fmt.Sprintf("QA Notice: EXPORT_FUNCTIONS is called before inherit in %s.eclass.", ecl))
 	}
-	st.depth++
-	oldEclass, hadEclass := getStr(hc.Env, "ECLASS")
-	vars := slices.Clone(portageAccumulated)
+	fn := inheritFunc
 	if st.api.Accumulates("PROPERTIES") {
-		vars = append(vars, "PROPERTIES", "RESTRICT")
+		fn = inheritFuncPR
 	}
-	// The accumulated variables are saved once: after each eclass they
-	// are restored to exactly these values.
-	type saved struct {
-		val string
-		set bool
-	}
-	save := make([]saved, len(vars))
-	var restoreVars strings.Builder
-	for i, v := range vars {
-		save[i].val, save[i].set = getStr(hc.Env, v)
-		if save[i].set {
-			fmt.Fprintf(&restoreVars, "%s=%s; ", v, shell.Quote(save[i].val))
-		} else {
-			fmt.Fprintf(&restoreVars, "unset %s; ", v)
-		}
-	}
-	// Shell state changes are batched into as few evals as possible:
-	// carry holds what still has to run before the next one.
-	var carry strings.Builder
-	carry.WriteString("ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; ")
+	st.depth++
+	depth := strconv.Itoa(st.depth)
+	var calls strings.Builder
 	for _, arg := range names {
 		if arg == "" {
 			break
@@ -308,89 +321,130 @@ func (st *run) inherit(ctx context.Context, names []string) error {
 		if i := strings.LastIndexByte(arg, '/'); i >= 0 {
 			name = arg[i+1:]
 		}
-		st.exportFuncs[st.depth] = nil
-		loc := st.e.eclasses.locate(name)
-		if loc == "" {
-			return st.fail(ctx, fmt.Sprintf("die: %s.eclass could not be found by inherit()", arg), nil)
-		}
-		ec, err := st.e.eclasses.load(name, loc)
-		if err != nil {
-			perr := parseError(loc, err)
-			st.mu.Lock()
-			if st.failure == nil {
-				st.failure = perr
-			}
-			st.mu.Unlock()
-			return perr
-		}
-		if !slices.Contains(st.loaded, ec) {
-			st.loaded = append(st.loaded, ec)
-			for _, w := range ec.file.Warnings {
-				st.warn(w)
-			}
-			st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
-		}
-		carry.WriteString("ECLASS=" + shell.Quote(name) + "; export ECLASS; unset")
-		for _, v := range vars {
-			carry.WriteString(" " + v)
-		}
-		carry.WriteString("; ")
-		if err := eval(ctx, carry.String()); err != nil {
-			return err
-		}
-		carry.Reset()
-		fn := sourceFuncName + strconv.Itoa(st.depth)
-		st.r.Funcs[fn] = ec.body
-		err = eval(ctx, fn+" || "+sourceFailed+" "+shell.Quote(loc))
-		delete(st.r.Funcs, fn)
-		if err != nil {
-			return err
-		}
-		for _, v := range vars {
-			if val, set := getStr(hc.Env, v); set {
-				if e := st.accum[v]; e != nil {
-					if *e != "" {
-						*e += " "
-					}
-					*e += val
-				} else {
-					s := val
-					st.accum[v] = &s
-				}
-			}
-		}
-		carry.WriteString(restoreVars.String())
-		for _, ph := range st.exportFuncs[st.depth] {
-			impl := name + "_" + ph
-			if st.r.Funcs[impl] == nil {
-				return st.fail(ctx, fmt.Sprintf("die: EXPORT_FUNCTIONS: %s is not defined", impl), nil)
-			}
-			stub, err := st.e.eclasses.stub(ph, impl)
-			if err != nil {
-				return st.fail(ctx, "cannot define EXPORT_FUNCTIONS stub", err)
-			}
-			for body := range stub.Funcs {
-				st.r.Funcs[ph] = body
-			}
-		}
-		st.exportFuncs[st.depth] = nil
-		if !slices.Contains(st.inherited, arg) {
-			st.inherited = append(st.inherited, arg)
-			st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
-			fmt.Fprintf(&carry, "INHERITED+=%s; export INHERITED; ", shell.Quote(" "+arg))
-		}
-		if st.depth == 1 {
-			st.explicit = append(st.explicit, arg)
-		}
+		fmt.Fprintf(&calls, "%s %s %s %s\n", fn, depth, shell.Quote(arg), shell.Quote(name))
+	}
+	var err error
+	if calls.Len() > 0 {
+		file, line := st.position(ctx)
+		st.inheritAt = append(st.inheritAt, position{file, line})
+		err = eval(ctx, calls.String())
+		st.inheritAt = st.inheritAt[:len(st.inheritAt)-1]
 	}
 	st.depth--
-	carry.WriteString("ECLASS_DEPTH=" + strconv.Itoa(st.depth) + "; ")
-	if hadEclass {
-		carry.WriteString("ECLASS=" + shell.Quote(oldEclass))
-	} else {
-		carry.WriteString("unset ECLASS")
+	return err
+}
+
+// inheritLoad runs inside inheritFunc before the eclass is sourced: it
+// finds and parses the eclass and makes its body the function
+// sourceFuncName.
+func (st *run) inheritLoad(ctx context.Context, args []string) error {
+	if len(args) != 3 {
+		return st.failInherit(ctx, "internal: bad inherit load", nil)
 	}
-	return eval(ctx, carry.String())
+	arg, name := args[1], args[2]
+	st.exportFuncs[st.depth] = nil
+	loc := st.e.eclasses.locate(name)
+	if loc == "" {
+		return st.failInherit(ctx, fmt.Sprintf("die: %s.eclass could not be found by inherit()", arg), nil)
+	}
+	ec, err := st.e.eclasses.load(name, loc)
+	if err != nil {
+		perr := parseError(loc, err)
+		st.mu.Lock()
+		if st.failure == nil {
+			st.failure = perr
+		}
+		st.mu.Unlock()
+		return perr
+	}
+	if !slices.Contains(st.loaded, ec) {
+		st.loaded = append(st.loaded, ec)
+		for _, w := range ec.file.Warnings {
+			st.warn(w)
+		}
+		st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
+	}
+	st.sourcing = append(st.sourcing, ec)
+	st.r.Funcs[sourceFuncName] = ec.body
+	return nil
+}
+
+// inheritEnd runs inside inheritFunc after the eclass was sourced, while
+// its accumulated variables are still the function's locals: it adds them
+// to the E_* values, applies EXPORT_FUNCTIONS and records the eclass. It
+// fails (status 1) when the eclass was inherited before, so that the shell
+// adds it to INHERITED only once.
+func (st *run) inheritEnd(ctx context.Context, args []string) error {
+	if len(args) != 3 || len(st.sourcing) == 0 {
+		return st.failInherit(ctx, "internal: bad inherit end", nil)
+	}
+	hc := interp.HandlerCtx(ctx)
+	arg, name := args[1], args[2]
+	ec := st.sourcing[len(st.sourcing)-1]
+	st.sourcing = st.sourcing[:len(st.sourcing)-1]
+	delete(st.r.Funcs, sourceFuncName)
+	vars := portageAccumulated
+	if st.api.Accumulates("PROPERTIES") {
+		vars = accumulatedPR
+	}
+	for _, v := range vars {
+		if val, set := getStr(hc.Env, v); set {
+			if e := st.accum[v]; e != nil {
+				if *e != "" {
+					*e += " "
+				}
+				*e += val
+			} else {
+				s := val
+				st.accum[v] = &s
+			}
+		}
+	}
+	for _, ph := range st.exportFuncs[st.depth] {
+		impl := name + "_" + ph
+		if st.r.Funcs[impl] == nil {
+			return st.failInherit(ctx, fmt.Sprintf("die: EXPORT_FUNCTIONS: %s is not defined", impl), nil)
+		}
+		stub, err := st.e.eclasses.stub(ph, impl)
+		if err != nil {
+			return st.failInherit(ctx, "cannot define EXPORT_FUNCTIONS stub", err)
+		}
+		for body := range stub.Funcs {
+			st.r.Funcs[ph] = body
+		}
+	}
+	st.exportFuncs[st.depth] = nil
+	if st.depth == 1 {
+		st.explicit = append(st.explicit, arg)
+	}
+	if slices.Contains(st.inherited, arg) {
+		return interp.ExitStatus(1)
+	}
+	st.inherited = append(st.inherited, arg)
+	st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
+	return nil
+}
+
+// inheritFuncs defines the shell side of inherit: per eclass, a function
+// call (ECLASS_DEPTH, the inherit argument, the eclass name) whose locals
+// are ECLASS, ECLASS_DEPTH and the accumulated variables, unset, so that
+// the eclass sets the locals and the caller's values come back when it
+// returns, as Portage's save, unset and restore do. The functions are not
+// instrumented: FUNCNAME and BASH_SOURCE only show the sourced body.
+func inheritFuncs() string {
+	var b strings.Builder
+	for _, v := range []struct {
+		name string
+		vars []string
+	}{{inheritFunc, portageAccumulated}, {inheritFuncPR, accumulatedPR}} {
+		names := strings.Join(v.vars, " ")
+		fmt.Fprintf(&b, "%s() {\n\tlocal ECLASS_DEPTH=$1 ECLASS=$3 %s=\n", v.name, strings.Join(v.vars, "= "))
+		fmt.Fprintf(&b, "\tunset %s\n", names)
+		fmt.Fprintf(&b, "\t%s \"$2\" \"$3\" || return 1\n", inheritLoadCmd)
+		fmt.Fprintf(&b, "\t%s || %s\n", sourceFuncName, sourceFailed)
+		fmt.Fprintf(&b, "\tif %s \"$2\" \"$3\"; then INHERITED+=\" $2\"; export INHERITED; fi\n}\n", inheritEndCmd)
+	}
+	return b.String()
 }
 
 // virtual serves the results of process substitutions.

@@ -25,6 +25,8 @@ import (
 	"sync"
 	"time"
 
+	"mvdan.cc/sh/v3/syntax"
+
 	"buckos.dev/buckos/ebuild"
 	"buckos.dev/buckos/ebuild/shell"
 )
@@ -59,7 +61,9 @@ type Evaluator struct {
 
 	preludeOnce sync.Once
 	preludeFile *shell.File
-	preludeErr  error
+	// preludeFuncs are the bodies of inheritFuncs, shared read-only.
+	preludeFuncs map[string]*syntax.Stmt
+	preludeErr   error
 }
 
 // New returns an Evaluator for opts.
