@@ -661,3 +661,31 @@ func TestWorkspaceLockAndTempCleanup(t *testing.T) {
 		t.Errorf("second sync: error %v, want another sync is running", err)
 	}
 }
+
+func TestUnparsableBUCKIsLeftAlone(t *testing.T) {
+	f := newFixture(t)
+	f.sync(false)
+	broken := "fake_package(\n    name = \"hello-1\",\n    slot = [\n"
+	writeTree(t, f.ws, map[string]string{"packages/linux/system/hello/BUCK": broken})
+	res := f.sync(false)
+	if got := f.snapshot()["packages/linux/system/hello/BUCK"]; got != broken {
+		t.Errorf("an unparsable BUCK file was overwritten:\n%s", got)
+	}
+	found := false
+	for _, fl := range res.Report.Failures {
+		if fl.What == "app-misc/hello" && strings.Contains(fl.Err, "packages/linux/system/hello/BUCK:") && strings.Contains(fl.Err, "left as it is") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("failures %v do not report the unparsable BUCK with its line", res.Report.Failures)
+	}
+	// The other packages are still fine, and the next sync tries again.
+	if res.Stats.Packages != 3 {
+		t.Errorf("packages = %d", res.Stats.Packages)
+	}
+	os.Remove(filepath.Join(f.ws, "packages/linux/system/hello/BUCK"))
+	if res := f.sync(false); res.Stats.Generated != 1 || len(res.Report.Failures) != 1 {
+		t.Errorf("after removing the broken file: %+v, failures %v", res.Stats, res.Report.Failures)
+	}
+}
