@@ -15,17 +15,17 @@ def get_default_version(package):
 
 def get_versions(package):
     """All versions, newest first ([] when unknown)."""
-    entry = get_package_info(package)
+    key, entry = find_entry(package)
     if entry == None:
         return []
-    return versions_newest_first(entry)
+    return versions_newest_first(entry, key)
 
 def get_stable_versions(package):
     """Versions with status "stable", newest first."""
-    entry = get_package_info(package)
+    key, entry = find_entry(package)
     if entry == None:
         return []
-    return [v for v in versions_newest_first(entry) if entry["versions"][v].get("status") == "stable"]
+    return [v for v in versions_newest_first(entry, key) if entry["versions"][v].get("status") == "stable"]
 
 def get_version_label(package, version):
     """The target of one version: "CELL//PKGDIR:PN-PVR"."""

@@ -916,3 +916,22 @@ func TestPhaseRunnerUserPatchesAndBootstrap(t *testing.T) {
 		t.Fatalf("bootstrap mode without a toolchain: err=%v\n%s", err, out)
 	}
 }
+
+func TestPhaseRunnerUnbuildable(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runner(t, context.Background(), dir, nil, "--unbuildable", "app-misc/x-1",
+		"--output", filepath.Join(dir, "image"), "--output", filepath.Join(dir, "logs"),
+		"--problem", "app-misc/x-1: REQUIRED_USE is not satisfied with USE=\"a b\".\n  exactly-one-of ( a b )",
+		"--problem", "app-misc/x-1: rdepend: unresolved dependency dev-libs/icu: package is not in any repository in play")
+	if err == nil {
+		t.Fatalf("an unbuildable package built:\n%s", out)
+	}
+	for _, w := range []string{"✗ app-misc/x-1 cannot be built", "  app-misc/x-1: REQUIRED_USE is not satisfied", "    exactly-one-of ( a b )", "unresolved dependency dev-libs/icu", "Nothing was built"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "image")); err == nil {
+		t.Errorf("the unbuildable action created an image")
+	}
+}

@@ -567,7 +567,7 @@ func TestPackageMacroErrors(t *testing.T) {
 		{"unknown argument", `autotools_package(name = "a", version = "1", src_prepar = "x")`, "src_prepar"},
 		{"build-system attribute on the wrong macro", `autotools_package(name = "a", version = "1", cmake_args = [])`, "cmake_args is not an attribute of autotools packages"},
 		{"unsupported EAPI", `autotools_package(name = "a", version = "1", eapi = "5")`, `EAPI "5" is not supported`},
-		{"REQUIRED_USE", `autotools_package(name = "a", package = "x/a", version = "1", iuse = ["+a", "+b"], required_use = "^^ ( a b )")`, "exactly-one-of ( a b )"},
+		{"REQUIRED_USE with a flag outside IUSE", `autotools_package(name = "a", package = "x/a", version = "1", iuse = ["+a"], required_use = "^^ ( a zz )")`, `REQUIRED_USE names flag "zz" that is not in IUSE`},
 		{"checksum length", `download_source(name = "a.tar.gz", src_uri = "https://x/a.tar.gz", sha256 = "abc")`, "malformed sha256 checksum: 3 characters"},
 		{"no checksum", `download_source(name = "a.tar.gz", src_uri = "https://x/a.tar.gz")`, "give at least one checksum"},
 		{"version_dep_label no match", `version_dep_label("dev-libs//openssl", ">=9")`, "no non-masked version matches"},
@@ -658,16 +658,16 @@ meta_package(name = "unselected", package = "virtual/b", version = "1", iuse = [
 meta_package(name = "implicit", package = "virtual/c", version = "1",
     rdepend = [use_if("kernel_linux", ["core//zlib:zlib"]), use_if("elibc_musl", ["core//musl:musl"]), use_if("!prefix-guest", ["core//libc:libc"])])
 `)
-	got := h.callsByName("errors", "rdepend", "use_implicit")
+	got := h.callsByName("unbuildable", "rdepend", "use_implicit")
 	sel := got["selected"]
-	errs, _ := sel["errors"].([]any)
+	errs, _ := sel["unbuildable"].([]any)
 	if len(errs) != 1 || !strings.Contains(errs[0].(string), `version_dep("dev-libs//openssl", ">=9"): no non-masked version matches`) {
-		t.Errorf("selected: errors = %v", sel["errors"])
+		t.Errorf("selected: unbuildable = %v", sel["unbuildable"])
 	}
 	if diff := cmp.Diff([]any{"core//zlib:zlib-1.3.1"}, sel["rdepend"]); diff != "" {
 		t.Errorf("selected rdepend (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]any{"kind": "rule", "errors": []any{}, "rdepend": []any{}, "use_implicit": []any{"abi_x86_64", "amd64", "elibc_glibc", "kernel_linux"}}, got["unselected"]); diff != "" {
+	if diff := cmp.Diff(map[string]any{"kind": "rule", "unbuildable": []any{}, "rdepend": []any{}, "use_implicit": []any{"abi_x86_64", "amd64", "elibc_glibc", "kernel_linux"}}, got["unselected"]); diff != "" {
 		t.Errorf("unselected (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]any{"core//zlib:zlib", "core//libc:libc"}, got["implicit"]["rdepend"]); diff != "" {
@@ -752,21 +752,21 @@ meta_package(name = "blocks", package = "virtual/d", version = "1",
         blocker("core//zlib:zlib"),
     ])
 `)
-	got := h.callsByName("errors", "rdepend")
-	if errs := got["selected"]["errors"].([]any); len(errs) != 1 || !strings.Contains(errs[0].(string), "unresolved dependency >=dev-python/snakeoil-0.12: no version satisfies it") {
+	got := h.callsByName("unbuildable", "rdepend")
+	if errs := got["selected"]["unbuildable"].([]any); len(errs) != 1 || !strings.Contains(errs[0].(string), "unresolved dependency >=dev-python/snakeoil-0.12: no version satisfies it") {
 		t.Errorf("selected: errors = %v", errs)
 	}
-	if diff := cmp.Diff([]any{}, got["unselected"]["errors"]); diff != "" {
+	if diff := cmp.Diff([]any{}, got["unselected"]["unbuildable"]); diff != "" {
 		t.Errorf("unselected errors (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]any{}, got["post"]["errors"]); diff != "" {
+	if diff := cmp.Diff([]any{}, got["post"]["unbuildable"]); diff != "" {
 		t.Errorf("an unresolved PDEPEND must not fail the build (-want +got):\n%s", diff)
 	}
 	post := fmt.Sprint(h.callsByName("labels")["post"]["labels"])
 	if !strings.Contains(post, "buckos:unresolved-post:unresolved dependency app-alternatives/bzip2: package is not in any repository in play") {
 		t.Errorf("the unresolved PDEPEND is not recorded in labels: %s", post)
 	}
-	if diff := cmp.Diff(map[string]any{"kind": "rule", "errors": []any{}, "rdepend": []any{"core//zlib:zlib"}}, got["alternative"]); diff != "" {
+	if diff := cmp.Diff(map[string]any{"kind": "rule", "unbuildable": []any{}, "rdepend": []any{"core//zlib:zlib"}}, got["alternative"]); diff != "" {
 		t.Errorf("any_of skips the unresolved alternative (-want +got):\n%s", diff)
 	}
 	// meta_package has no blockers attribute: check through an autotools package.
@@ -788,5 +788,29 @@ autotools_package(name = "b", package = "app-misc/b", version = "1",
 	want := []any{"dev-libs/openssl-1.1.1w", "dev-libs/openssl-3.2.0", "sys-apps/unknown", "sys-libs/zlib", "sys-libs/zlib-1.3.1"}
 	if diff := cmp.Diff(want, h2.callsByName("blockers")["b"]["blockers"]); diff != "" {
 		t.Errorf("blockers (-want +got):\n%s", diff)
+	}
+}
+
+// TestRequiredUseDeferred: a REQUIRED_USE violation does not fail loading; the version's
+// build fails before any phase with Portage's message, and its siblings are unaffected.
+func TestRequiredUseDeferred(t *testing.T) {
+	h := newHost(t)
+	mustEval(t, h, `
+load("@root//defs:package_defs.bzl", "autotools_package")
+autotools_package(name = "x-1", package = "app-misc/x", version = "1", iuse = ["+a", "+b"], required_use = "^^ ( a b )")
+autotools_package(name = "x-2", package = "app-misc/x", version = "2", iuse = ["+a", "b"], required_use = "^^ ( a b )")
+`)
+	got := h.callsByName("unbuildable")
+	bad, _ := got["x-1"]["unbuildable"].([]any)
+	if len(bad) != 1 {
+		t.Fatalf("x-1: unbuildable = %v", got["x-1"]["unbuildable"])
+	}
+	for _, w := range []string{`app-misc/x-1: REQUIRED_USE is not satisfied with USE="a b".`, "exactly-one-of ( a b )", "^^ ( a b )", "config/package_use.bzl"} {
+		if !strings.Contains(bad[0].(string), w) {
+			t.Errorf("message lacks %q:\n%s", w, bad[0])
+		}
+	}
+	if diff := cmp.Diff([]any{}, got["x-2"]["unbuildable"]); diff != "" {
+		t.Errorf("x-2 (-want +got):\n%s", diff)
 	}
 }

@@ -234,7 +234,7 @@ def resolve_deps(items, use, iuse_flags, what):
                 blockers.append((label, item.strong))
         elif k == "unresolved":
             # Only now that USE selects it does it matter: this target fails at analysis.
-            errors.append("{}: unresolved dependency {}: {}".format(what, item.atom, item.reason))
+            errors.append("{}: unresolved dependency {}: {}. Add a repository that has it, or turn off the USE flag that pulls it in (config/package_use.bzl).".format(what, item.atom, item.reason))
         elif k == "version_dep":
             label, err = _label_of(item, what)
             if err != None:

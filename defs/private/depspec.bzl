@@ -105,14 +105,15 @@ def evaluate(text, flag_on, leaf_ok, what):
         fail("{}: unbalanced '('".format(what))
     return struct(ok = _close(stack[0]), unsatisfied = unsatisfied)
 
-def check_required_use(package, required_use, use, iuse, shown_use = None):
-    """Fails at load time, in Portage's words, when USE violates REQUIRED_USE.
+def required_use_problem(package, required_use, use, iuse, shown_use = None):
+    """The Portage-worded REQUIRED_USE violation of USE, or None when it is satisfied.
 
     shown_use is the USE printed in the message (default: use); the macros pass the
-    package's own flags, without the profile's implicit ones.
+    package's own flags, without the profile's implicit ones. A malformed REQUIRED_USE or
+    a flag outside IUSE still fails at once: that is a bug in the package, not its USE.
     """
     if not required_use:
-        return
+        return None
     enabled = {f: True for f in use}
     known = {f: True for f in iuse}
 
@@ -128,15 +129,21 @@ def check_required_use(package, required_use, use, iuse, shown_use = None):
 
     result = evaluate(required_use, flag_on, leaf_ok, package + ": REQUIRED_USE")
     if result.ok:
-        return
-    fail("\n".join([
+        return None
+    return "\n".join([
         "{}: REQUIRED_USE is not satisfied with USE=\"{}\".".format(package, " ".join(sorted(use if shown_use == None else shown_use))),
         "  The following REQUIRED_USE flag constraints are unsatisfied:",
     ] + ["    " + u for u in (result.unsatisfied or [required_use])] + [
         "  The above constraints are a subset of the following complete expression:",
         "    " + " ".join(tokenize(required_use)),
         "  Change USE for this package (config/package_use.bzl or package_use) or globally (config/use.bzl, buckos.use).",
-    ]))
+    ])
+
+def check_required_use(package, required_use, use, iuse, shown_use = None):
+    """Fails, in Portage's words, when USE violates REQUIRED_USE."""
+    problem = required_use_problem(package, required_use, use, iuse, shown_use)
+    if problem != None:
+        fail(problem)
 
 def flatten_conditionals(text, flag_on, what):
     """Returns the leaves of text whose conditionals are on, ignoring ||/^^/?? semantics.

@@ -7,7 +7,7 @@ Starlark error, never silently dropped (the seed's VALID_EBUILD_KWARGS lost src_
 load("@root//config:user_patches.bzl", "USER_PATCHES")
 load("@root//defs/private:checksum.bzl", "check_checksum", "distfile_name", "uri_basename")
 load("@root//defs/private:deps.bzl", "kind_of", "resolve_deps", "resolve_values", "use_if")
-load("@root//defs/private:depspec.bzl", "check_required_use", "flatten_conditionals")
+load("@root//defs/private:depspec.bzl", "flatten_conditionals", "required_use_problem")
 load("@root//defs/private:eapi_table.bzl", "check_eapi")
 load("@root//defs/private:registry.bzl", "find_entry", "package_key", "versions_newest_first")
 load("@root//defs/private:version.bzl", "parse_version", "version_matches")
@@ -230,7 +230,7 @@ def _blocked(spec):
         return []
     versions = entry.get("versions", {})
     out = []
-    for v in versions_newest_first(entry):
+    for v in versions_newest_first(entry, key):
         if slot and versions[v].get("slot", "0") != slot:
             continue
         if op and not version_matches(op + version, v):
@@ -342,7 +342,14 @@ def package_target(
     # elibc_glibc, kernel_linux, prefix, ...), as in Portage.
     eff = state.all_on
     flags = state.all_flags
-    check_required_use(what, required_use, eff, flags, state.use)
+    # Everything that makes this version unbuildable with the chosen USE is collected,
+    # not fail()ed: loading and analysis of the whole file succeed, and `buck2 build` of
+    # this version fails before any phase with the messages (Portage refuses such a
+    # version only when it is selected).
+    unbuildable = []
+    problem = required_use_problem(what, required_use, eff, flags, state.use)
+    if problem != None:
+        unbuildable.append(problem)
     accept = [t for t in read_root_config("buckos", "accept_license", "").split(" ") if t != ""]
     if accept and license:
         check_license(what, license, accept, eff)
@@ -355,9 +362,8 @@ def package_target(
     pdep_res = resolve_deps(_list(pdepend), eff, flags, what + ": pdepend")
     idep_res = resolve_deps(_list(idepend), eff, flags, what + ": idepend")
     blockers = {}
-    errors = []
     for res in [dep_res, rdep_res, bdep_res]:
-        errors += [e for e in res.errors if e not in errors]
+        unbuildable += [e for e in res.errors if e not in unbuildable]
 
     # PDEPEND and IDEPEND are not needed to build the package (they matter where a root
     # filesystem is assembled), so what they cannot resolve is recorded, not fatal.
@@ -469,7 +475,7 @@ def package_target(
             iuse = iuse_tokens,
             use = state.use,
             use_implicit = state.implicit_on,
-            errors = errors,
+            unbuildable = unbuildable,
             depend = dep_res.labels,
             bdepend = _target_only(bdep_res.labels),
             rdepend = rdep_res.labels,
@@ -497,7 +503,7 @@ def package_target(
         use = state.use,
         use_implicit = state.implicit_on,
         iuse_implicit = state.implicit,
-        errors = errors,
+        unbuildable = unbuildable,
         required_use = required_use,
         restrict = resolve_values(_list(restrict), eff, flags, what + ": restrict"),
         properties = resolve_values(_list(properties), eff, flags, what + ": properties"),

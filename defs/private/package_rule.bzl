@@ -41,7 +41,7 @@ def common_attrs():
         "eclass_srcs": attrs.list(attrs.source(), default = [], doc = "Eclass files (packages/eclasses/REPO/NAME.eclass) the runner may inherit."),
         "eclasses": attrs.list(attrs.string(), default = []),
         "env": attrs.dict(attrs.string(), attrs.string(), default = {}),
-        "errors": attrs.list(attrs.string(), default = [], doc = "Problems found at load time that fail this target only (e.g. a selected version_dep nothing matches)."),
+        "unbuildable": attrs.list(attrs.string(), default = [], doc = "Why this version cannot be built with its USE (REQUIRED_USE, unresolved or unmatched dependencies): `buck2 build` fails before any phase with these."),
         "files": attrs.list(attrs.tuple(attrs.string(), attrs.source(allow_directory = True)), default = [], doc = "(path under files/, file or directory): staged as ${FILESDIR}."),
         "homepage": attrs.list(attrs.string(), default = []),
         "idepend": attrs.list(attrs.string(), default = []),
@@ -74,9 +74,10 @@ def common_attrs():
         "_toolchain": attrs.dep(default = "toolchains//:buckos", providers = [BuckosToolchainInfo]),
     }
 
-def check_use_requirement(what, dep, reqs):
-    """Fails at analysis when dep was not built with the USE that reqs demand."""
+def use_requirement_problems(what, dep, reqs):
+    """The USE requirements of reqs that dep (a PackageInfo dependency) does not meet."""
     info = dep[PackageInfo]
+    out = []
     for r in reqs:
         name = r
         default = ""
@@ -92,9 +93,10 @@ def check_use_requirement(what, dep, reqs):
         elif default == "-":
             on = False
         else:
-            fail("{}: USE dependency {}[{}]: flag {} is not in the IUSE of {}-{}".format(what, info.package, r, repr(name), info.package, info.version))
+            out.append("{}: USE dependency {}[{}]: flag {} is not in the IUSE of {}-{}".format(what, info.package, r, repr(name), info.package, info.version))
+            continue
         if on != want:
-            fail("{}: needs {}[{}] but {}-{} is built with USE=\"{}\"; {} {} for {} in config/package_use.bzl".format(
+            out.append("{}: needs {}[{}] but {}-{} is built with USE=\"{}\"; {} {} for {} in config/package_use.bzl".format(
                 what,
                 info.package,
                 r,
@@ -105,6 +107,23 @@ def check_use_requirement(what, dep, reqs):
                 name,
                 info.package,
             ))
+    return out
+
+def check_use_requirement(what, dep, reqs):
+    """Fails when dep was not built with the USE that reqs demand."""
+    problems = use_requirement_problems(what, dep, reqs)
+    if problems:
+        fail("\n".join(problems))
+
+def unbuildable_action(ctx, runner, outputs, what, problems):
+    """An action that fails at once with problems, binding outputs: `buck2 build` of this
+    target fails before any phase, while loading and analysis succeed."""
+    args = ["bash", runner, "--unbuildable", what]
+    for o in outputs:
+        args.extend(["--output", o.as_output()])
+    for p in problems:
+        args.extend(["--problem", p])
+    ctx.actions.run(cmd_args(args), category = "buckos_unbuildable", identifier = what)
 
 def _phase_text(name, body):
     stripped = body.strip()
@@ -156,12 +175,9 @@ def package_impl(ctx, extra_lines = []):
     """The analysis of one package: one build action producing the installed image."""
     a = ctx.attrs
     what = "{}-{}".format(a.package, a.version)
-    if a.errors:
-        fail("\n".join(a.errors))
-    for pair in a.use_reqs:
-        check_use_requirement(what, pair[0], pair[1])
-    for pair in a.bdepend_use_reqs:
-        check_use_requirement(what, pair[0], pair[1])
+    problems = list(a.unbuildable)
+    for pair in a.use_reqs + a.bdepend_use_reqs:
+        problems += use_requirement_problems(what, pair[0], pair[1])
 
     text = ebuild_text(ctx) + extra_lines
     for name in sorted(a.phases.keys()):
@@ -208,7 +224,10 @@ def package_impl(ctx, extra_lines = []):
         args.extend(["--blocker", b])
     args.append(sysroot.project_as_args("sysroot"))
     args.append(tools.project_as_args("tools"))
-    ctx.actions.run(cmd_args(args), category = "buckos_build", identifier = what)
+    if problems:
+        unbuildable_action(ctx, a._runner, [image, logs], what, problems)
+    else:
+        ctx.actions.run(cmd_args(args), category = "buckos_build", identifier = what)
 
     runtime = ctx.actions.tset(
         ImageTSet,

@@ -40,7 +40,14 @@ def label_exists(label):
         return True
     return key in REGISTRY
 
-def versions_newest_first(entry):
+# Each package's versions, newest first, sorted once when this module is loaded (it is
+# frozen and shared by every BUCK file), not on every version_dep.
+_NEWEST_FIRST = {k: sort_versions(list(v.get("versions", {}).keys())) for k, v in REGISTRY.items()}
+
+def versions_newest_first(entry, key = None):
+    """The versions of a registry entry, newest first."""
+    if key != None and key in _NEWEST_FIRST:
+        return _NEWEST_FIRST[key]
     return sort_versions(list(entry.get("versions", {}).keys()))
 
 def target_name(key, entry, version):
@@ -61,7 +68,7 @@ def resolve_version_dep(package, constraint, slot = None):
     if entry == None:
         return (default_alias(package_key(package) or package), None)
     versions = entry.get("versions", {})
-    newest = versions_newest_first(entry)
+    newest = versions_newest_first(entry, key)
     matching = []
     for v in newest:
         info = versions[v]

@@ -1,16 +1,19 @@
 """The meta package rule: nothing to build (virtual/*, acct-*), only dependency edges."""
 
-load("@root//defs/private:package_rule.bzl", "check_use_requirement")
+load("@root//defs/private:package_rule.bzl", "unbuildable_action", "use_requirement_problems")
 load("@root//defs/private:providers.bzl", "ImageTSet", "PackageInfo")
 
 def _meta_impl(ctx):
     a = ctx.attrs
     what = "{}-{}".format(a.package, a.version)
-    if a.errors:
-        fail("\n".join(a.errors))
+    problems = list(a.unbuildable)
     for pair in a.use_reqs:
-        check_use_requirement(what, pair[0], pair[1])
-    image = ctx.actions.symlinked_dir("image", {})
+        problems += use_requirement_problems(what, pair[0], pair[1])
+    if problems:
+        image = ctx.actions.declare_output("image", dir = True)
+        unbuildable_action(ctx, a._runner, [image], what, problems)
+    else:
+        image = ctx.actions.symlinked_dir("image", {})
     runtime = ctx.actions.tset(
         ImageTSet,
         value = struct(pf = what, image = image),
@@ -41,7 +44,7 @@ meta_package_rule = rule(
         "depend": attrs.list(attrs.dep(providers = [PackageInfo]), default = []),
         "description": attrs.string(default = ""),
         "eapi": attrs.string(default = "8"),
-        "errors": attrs.list(attrs.string(), default = []),
+        "unbuildable": attrs.list(attrs.string(), default = []),
         "idepend": attrs.list(attrs.string(), default = []),
         "iuse": attrs.list(attrs.string(), default = []),
         "keywords": attrs.list(attrs.string(), default = []),
@@ -57,6 +60,7 @@ meta_package_rule = rule(
         "use_implicit": attrs.list(attrs.string(), default = []),
         "use_reqs": attrs.list(attrs.tuple(attrs.dep(providers = [PackageInfo]), attrs.list(attrs.string())), default = []),
         "version": attrs.string(),
+        "_runner": attrs.source(default = "root//defs/scripts:phase_runner.sh"),
     },
     doc = "A package with nothing to build: an empty image plus its RDEPEND edges.",
 )

@@ -21,9 +21,39 @@ __self=$(readlink -f "$0")
 
 if [ "${1:-}" = "--driver" ]; then
 	__mode=driver
+elif [ "${1:-}" = "--unbuildable" ]; then
+	__mode=unbuildable
 else
 	__mode=outer
 fi
+
+# --unbuildable CAT/PF [--output PATH]... [--problem TEXT]...: what the package rule runs
+# instead of the build when this version cannot be built with its USE. It fails at once,
+# before any phase, naming every problem.
+__unbuildable() {
+	local what=$2
+	local -a problems=()
+	shift 2
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--output) shift 2 ;;
+		--problem) problems+=("$2"); shift 2 ;;
+		*) echo "phase_runner.sh: unknown argument $1" >&2; exit 2 ;;
+		esac
+	done
+	{
+		echo "✗ $what cannot be built with its current USE and dependencies:"
+		local p
+		for p in "${problems[@]}"; do
+			echo
+			printf '%s\n' "$p" | sed 's/^/  /'
+		done
+		echo
+		echo "Nothing was built. Fix the USE (config/package_use.bzl, config/use.bzl) or add the"
+		echo "missing packages to the workspace, then build again."
+	} >&2
+	exit 1
+}
 
 #######################################################################################
 # Outer part: arguments, isolation, staging, error analysis.
@@ -971,6 +1001,8 @@ __driver() {
 
 if [ $__mode = driver ]; then
 	__driver "$2"
+elif [ $__mode = unbuildable ]; then
+	__unbuildable "$@"
 else
 	__outer "$@"
 fi
