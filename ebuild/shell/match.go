@@ -16,6 +16,12 @@ const MatchCommand = "__buckos_match"
 
 // rewriteCase turns `case W in p1|p2) A;; p3) B;; esac` with literal
 // patterns into `if MatchCommand "W" p1 p2; then A; elif ...; fi`.
+//
+// Items ending in ;& (fall through) form a group with the items they fall
+// into: `p1) A;& p2) B;; esac` becomes `if MatchCommand "W" p1 p2; then
+// if MatchCommand "W" p1; then A; fi; B; fi`: A runs when the match was
+// p1, B when it was either. The patterns of such groups must be literal,
+// since they are expanded more than once.
 func rewriteCase(st *syntax.Stmt) {
 	cc, ok := st.Cmd.(*syntax.CaseClause)
 	if !ok || len(cc.Items) == 0 {
@@ -25,29 +31,66 @@ func rewriteCase(st *syntax.Stmt) {
 	if !ok {
 		return
 	}
-	var pats [][]*syntax.Word
-	for _, it := range cc.Items {
-		if it.Op != syntax.Break && it.OpPos.IsValid() {
-			return // ;& and ;;& fall through
+	// groups holds the index of the last item of each group.
+	var groups []int
+	for i, it := range cc.Items {
+		op := it.Op
+		if !it.OpPos.IsValid() || i == len(cc.Items)-1 && op == syntax.Fallthrough {
+			op = syntax.Break // nothing to fall into
 		}
-		var ps []*syntax.Word
+		switch op {
+		case syntax.Break:
+			groups = append(groups, i)
+		case syntax.Fallthrough:
+		default:
+			return // ;;& and ;| test the next patterns
+		}
 		for _, w := range it.Patterns {
-			p, ok := patternArg(w)
-			if !ok {
+			if _, ok := patternArg(w); !ok {
 				return
 			}
-			ps = append(ps, p)
 		}
-		pats = append(pats, ps)
+	}
+	// patterns returns fresh argument words for the patterns of items
+	// [from, to].
+	patterns := func(from, to int) []*syntax.Word {
+		args := []*syntax.Word{word(posLit(MatchCommand, cc.Items[from].Pos())), subject}
+		for _, it := range cc.Items[from : to+1] {
+			for _, w := range it.Patterns {
+				p, _ := patternArg(w)
+				args = append(args, p)
+			}
+		}
+		return args
 	}
 	var first, prev *syntax.IfClause
-	for i, it := range cc.Items {
-		args := []*syntax.Word{word(posLit(MatchCommand, it.Pos())), subject}
-		args = append(args, pats[i]...)
+	from := 0
+	for _, last := range groups {
+		if last > from {
+			for i := from; i <= last; i++ {
+				if !literalPatterns(cc.Items[i].Patterns) {
+					return
+				}
+			}
+		}
+		it := cc.Items[from]
+		then := cc.Items[last].Stmts
+		if last > from {
+			then = nil
+			for i := from; i < last; i++ {
+				pos := cc.Items[i].Pos()
+				then = append(then, &syntax.Stmt{Position: pos, Cmd: &syntax.IfClause{
+					Position: pos,
+					Cond:     []*syntax.Stmt{{Position: pos, Cmd: &syntax.CallExpr{Args: patterns(from, i)}}},
+					Then:     cc.Items[i].Stmts,
+				}})
+			}
+			then = append(then, cc.Items[last].Stmts...)
+		}
 		ic := &syntax.IfClause{
 			Position: it.Pos(),
-			Cond:     []*syntax.Stmt{{Position: it.Pos(), Cmd: &syntax.CallExpr{Args: args}}},
-			Then:     it.Stmts,
+			Cond:     []*syntax.Stmt{{Position: it.Pos(), Cmd: &syntax.CallExpr{Args: patterns(from, last)}}},
+			Then:     then,
 		}
 		if prev == nil {
 			first = ic
@@ -55,8 +98,27 @@ func rewriteCase(st *syntax.Stmt) {
 			prev.Else = ic
 		}
 		prev = ic
+		from = last + 1
 	}
 	st.Cmd = first
+}
+
+// literalPatterns reports whether case patterns hold no expansions.
+func literalPatterns(ws []*syntax.Word) bool {
+	for _, w := range ws {
+		for _, p := range w.Parts {
+			switch p := p.(type) {
+			case *syntax.Lit, *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				if _, ok := literalValue(&syntax.Word{Parts: []syntax.WordPart{p}}); !ok {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rewriteMatchTest turns [[ X == lit ]] and [[ X != lit ]], whose right

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // run parses src with Parse and runs it with the helpers of this package
@@ -116,6 +117,9 @@ func TestBridges(t *testing.T) {
 		{"prefixed declare", `f() { local t; IFS=, declare -a 't=(${1})'; echo ${#t[@]} "${t[1]}"; }; f 'a b,c'`, "2 c\n"},
 		{"dotted keys", "declare -A m=(\n\t[a.b]=1\n)\nm[c.d]=2\necho ${m[a.b]} ${m[c.d]}", "1 2\n"},
 		{"arithmetic-looking keys", "declare -A m=(\n\t[x-y-3]=v\n)\necho ${!m[@]}", "x-y-3\n"},
+		{"case fall through", `for x in a b c d e; do case $x in a) echo A ;& b) echo B ;; c) echo C ;& d) echo D ;& esac; done`, "A\nB\nB\nC\nD\nD\n"},
+		{"case fall through into empty item", `for x in a b; do case $x in a) ;& b) echo AB ;; esac; done; case q in a) ;& *) echo star; esac`, "AB\nAB\nstar\n"},
+		{"case resume", `case a in a) echo 1 ;;& *) echo 2 ;; esac`, "1\n2\n"},
 		{"literal case", `case 8 in 7|8) echo yes ;; *) echo no ;; esac; case 9 in 7|8) echo yes ;; *) echo no ;; esac`, "yes\nno\n"},
 		{"FUNCNAME", `f() { g; }; g() { echo "${FUNCNAME[@]}"; }; f`, "g f\n"},
 	}
@@ -202,6 +206,35 @@ func TestSplitIFS(t *testing.T) {
 	for _, tc := range tests {
 		if diff := cmp.Diff(tc.want, splitIFS(tc.s, tc.ifs, tc.n)); diff != "" {
 			t.Errorf("splitIFS(%q, %q, %d) (-want +got):\n%s", tc.s, tc.ifs, tc.n, diff)
+		}
+	}
+}
+
+func TestCaseRewritten(t *testing.T) {
+	tests := []struct {
+		src  string
+		kept bool // the case statement stays for mvdan to run
+	}{
+		{"case $x in a) echo A ;& b) echo B ;; esac", false},
+		{"case $x in a|b*) ;& c) echo C ;; *) ;; esac", false},
+		{"case $x in a) echo A ;;& b) echo B ;; esac", true},
+		{"case $x in $y) echo A ;& b) echo B ;; esac", true}, // expanded twice
+		{"case $x in $y) echo A ;; b) echo B ;; esac", false},
+	}
+	for _, tc := range tests {
+		f, err := Parse([]byte(tc.src), "t.sh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := false
+		syntax.Walk(f.AST, func(n syntax.Node) bool {
+			if _, ok := n.(*syntax.CaseClause); ok {
+				kept = true
+			}
+			return true
+		})
+		if kept != tc.kept {
+			t.Errorf("%q: case statement kept = %v, want %v", tc.src, kept, tc.kept)
 		}
 	}
 }
