@@ -136,7 +136,14 @@ func (r *run) generate(ctx context.Context) error {
 		check.Go(func() error {
 			files, err := readFilesDir(filepath.Join(ps.pkg.SrcDir, "files"))
 			if err != nil {
-				return err
+				// One package's unreadable files/ must not stop the run:
+				// leave its outputs as they are and report it.
+				entry.Failures = append(entry.Failures, Failure{What: cp, Err: relErr(err.Error(), ps.src.Repo)})
+				if old != nil {
+					entry.Files = old.Files
+					r.w.keepStats(old.Files)
+				}
+				return nil
 			}
 			fixup, err := os.ReadFile(filepath.Join(r.opts.Workspace, filepath.FromSlash(ps.pkg.Place.Path()), merge.FixupsFile))
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -387,31 +394,58 @@ func (r *run) removeFiles(paths []string) error {
 	return nil
 }
 
-// readFilesDir reads a package's files/ directory (absent: none).
+// readFilesDir reads a package's files/ directory (absent: none). Symbolic
+// links are followed (Gentoo trees link version directories of patches to
+// each other): a link to a file is copied as that file, a link to a
+// directory as that directory's files. A link that leads outside the
+// repository's files/ tree, or in a loop, is still read (it is the
+// repository's content), but each directory is entered at most 8 levels of
+// links deep.
 func readFilesDir(root string) ([]srcFile, error) {
 	var out []srcFile
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == root {
-			return filepath.SkipDir
-		}
+	var walk func(dir, rel string, depth int) error
+	walk = func(dir, rel string, depth int) error {
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			return nil
+		for _, d := range entries {
+			p := filepath.Join(dir, d.Name())
+			r := path.Join(rel, d.Name())
+			mode, next := d.Type(), depth
+			if mode&fs.ModeSymlink != 0 {
+				st, err := os.Stat(p)
+				if err != nil {
+					return fmt.Errorf("read %s: %w", p, err) // a dangling link
+				}
+				mode = st.Mode().Type()
+				if mode.IsDir() && depth >= 8 {
+					return fmt.Errorf("read %s: too many levels of directory links", p)
+				}
+				next = depth + 1
+			}
+			switch {
+			case mode.IsDir():
+				if err := walk(p, r, next); err != nil {
+					return err
+				}
+			case mode.IsRegular():
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				out = append(out, srcFile{rel: r, full: p, sum: sum(data), data: data})
+			}
 		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		out = append(out, srcFile{rel: filepath.ToSlash(rel), full: p, sum: sum(data), data: data})
 		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	}
+	err := walk(root, "", 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(root); errors.Is(serr, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", root, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })

@@ -689,3 +689,54 @@ func TestUnparsableBUCKIsLeftAlone(t *testing.T) {
 		t.Errorf("after removing the broken file: %+v, failures %v", res.Stats, res.Report.Failures)
 	}
 }
+
+func TestReadFilesDirFollowsLinks(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"files/pkg-1/a.patch": "a\n",
+		"files/top.patch":     "top\n",
+	})
+	if err := os.Symlink("pkg-1", filepath.Join(root, "files/pkg-2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("top.patch", filepath.Join(root, "files/alias.patch")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFilesDir(filepath.Join(root, "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range got {
+		names = append(names, f.rel+"="+string(f.data))
+	}
+	want := []string{"alias.patch=top\n", "pkg-1/a.patch=a\n", "pkg-2/a.patch=a\n", "top.patch=top\n"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("readFilesDir (-want +got):\n%s", diff)
+	}
+	if got, err := readFilesDir(filepath.Join(root, "nothing")); err != nil || got != nil {
+		t.Errorf("missing files/: %v, %v; want nothing, no error", got, err)
+	}
+	// A link loop is an error, not a hang.
+	if err := os.Symlink(".", filepath.Join(root, "files/loop")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readFilesDir(filepath.Join(root, "files")); err == nil || !strings.Contains(err.Error(), "too many levels") {
+		t.Errorf("link loop: error %v", err)
+	}
+}
+
+func TestUnreadableFilesDirFailsOnePackage(t *testing.T) {
+	f := newFixture(t)
+	if err := os.Symlink("nowhere", filepath.Join(f.main, "sys-libs/zlib/files/dangling.patch")); err != nil {
+		t.Fatal(err)
+	}
+	res := f.sync(false)
+	if len(res.Report.Failures) != 2 || res.Report.Failures[1].What != "sys-libs/zlib" ||
+		!strings.Contains(res.Report.Failures[1].Err, "main/sys-libs/zlib/files/dangling.patch") {
+		t.Errorf("failures = %v, want the dangling link of sys-libs/zlib", res.Report.Failures)
+	}
+	if _, ok := f.snapshot()["packages/linux/system/hello/BUCK"]; !ok {
+		t.Errorf("the other packages were not written")
+	}
+}
