@@ -259,7 +259,9 @@ func (r *run) evaluate(ctx context.Context) error {
 		g.Go(func() error {
 			data, err := os.ReadFile(e.ref.Path)
 			if err != nil {
-				return fmt.Errorf("read %s: %w", e.ref.Path, err)
+				// Fails this ebuild only; retried once the file reads.
+				e.entry = &indexEbuild{Error: relErr(fmt.Sprintf("read %s: %v", e.ref.Path, err), e.src.Repo)}
+				return nil
 			}
 			sum := md5.Sum(data)
 			e.md5 = hex.EncodeToString(sum[:])

@@ -740,3 +740,23 @@ func TestUnreadableFilesDirFailsOnePackage(t *testing.T) {
 		t.Errorf("the other packages were not written")
 	}
 }
+
+func TestUnreadableEbuildFailsItself(t *testing.T) {
+	// A dangling link (root reads mode-000 files, so no chmod here).
+	f := newFixture(t)
+	p := filepath.Join(f.main, "app-misc/hello/hello-2.ebuild")
+	if err := os.Symlink("missing-target", p); err != nil {
+		t.Fatal(err)
+	}
+	res := f.sync(false)
+	found := false
+	for _, fl := range res.Report.Failures {
+		found = found || strings.Contains(fl.Err, "main/app-misc/hello/hello-2.ebuild")
+	}
+	if !found {
+		t.Errorf("failures %v lack the unreadable hello-2", res.Report.Failures)
+	}
+	if !strings.Contains(f.snapshot()["packages/linux/system/hello/BUCK"], `"hello-1"`) {
+		t.Errorf("hello-1 was not written next to the unreadable hello-2")
+	}
+}
