@@ -62,20 +62,24 @@ var funcHead = regexp.MustCompile(`^(?:function[ \t]+)?([A-Za-z_][A-Za-z0-9_:.+-
 // retried; a warning records each stub. An error outside any top-level
 // function is returned as is.
 func Parse(src []byte, name string) (*File, error) {
-	lines := splitLines(src)
+	// lines is the source split for stubbing, once the first parse failed.
+	var lines []string
 	stubs := map[int]stubInfo{} // first line (1-based) -> stub
 	var warnings []string
-	for {
-		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(joinLines(lines)), name)
+	for cur := src; ; cur = joinLines(lines) {
+		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(joinLines(lines), stubs)
+			f.rewrite(cur, stubs)
 			f.redirChecked = nil
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)
 		if !ok || len(stubs) >= maxStubs {
 			return nil, err
+		}
+		if lines == nil {
+			lines = splitLines(src)
 		}
 		if l := int(pos.Line()) - 1; l < len(lines) && quoteArrayKey(lines, l) {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: array key quoted: mvdan parses it as arithmetic: %s", name, l+1, text))

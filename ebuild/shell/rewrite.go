@@ -18,13 +18,29 @@ const DeclareFCommand = "__buckos_declare_F"
 func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 	f.assoc = map[string]bool{}
 	ints := map[string]bool{}
+	// maybe are the expansions rewriteStmt might rewrite; whether it
+	// does depends on the associative arrays, known after this walk.
+	// Without any, the statements need not be searched one by one.
+	var maybe []*syntax.ParamExp
 	syntax.Walk(f.AST, func(n syntax.Node) bool {
-		if d, ok := n.(*syntax.DeclClause); ok {
-			f.collectAssoc(src, d)
-			collectInts(d, ints)
+		switch n := n.(type) {
+		case *syntax.DeclClause:
+			f.collectAssoc(src, n)
+			collectInts(n, ints)
+		case *syntax.ParamExp:
+			if n.Param != nil {
+				maybe = append(maybe, n)
+			}
 		}
 		return true
 	})
+	stmtRewrites := false
+	for _, pe := range maybe {
+		if pe.Param.Value == "_" || f.iterates(pe) || patMode(pe) != "" {
+			stmtRewrites = true
+			break
+		}
+	}
 	if len(ints) > 0 {
 		syntax.Walk(f.AST, func(n syntax.Node) bool {
 			if a, ok := n.(*syntax.Assign); ok {
@@ -106,7 +122,9 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			f.checkRedirects(n)
 			rewriteCase(n)
 			rewriteMatchTest(n)
-			f.rewriteStmt(n)
+			if stmtRewrites {
+				f.rewriteStmt(n)
+			}
 		}
 		return true
 	})

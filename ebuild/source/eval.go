@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -231,9 +232,11 @@ func (st *run) source(ctx context.Context) error {
 	if err := r.Run(ctx, prelude.AST); err != nil {
 		return &Error{File: "prelude", Msg: "prelude failed", Err: err}
 	}
-	for name, body := range st.e.preludeFuncs {
-		r.Funcs[name] = body
-	}
+	// An ebuild ends up with hundreds of functions: size the map once.
+	funcs := make(map[string]*syntax.Stmt, 512)
+	maps.Copy(funcs, r.Funcs)
+	maps.Copy(funcs, st.e.preludeFuncs)
+	r.Funcs = funcs
 	err = r.Run(ctx, st.file.AST)
 	if st.failure == nil && st.pending != nil {
 		st.failure = &Error{File: st.ref.Path, Msg: st.pending.Error(), Err: st.pending}
