@@ -791,9 +791,10 @@ autotools_package(name = "b", package = "app-misc/b", version = "1",
 	}
 }
 
-// TestRequiredUseDeferred: a REQUIRED_USE violation does not fail loading; the version's
-// build fails before any phase with Portage's message, and its siblings are unaffected.
-func TestRequiredUseDeferred(t *testing.T) {
+// TestRequiredUseDefaultsAndSettings: REQUIRED_USE is evaluated with the defaults and
+// with the effective USE. Broken by the user's settings: loading fails. Already broken
+// by the defaults: the version loads and is unbuildable; its siblings are unaffected.
+func TestRequiredUseDefaultsAndSettings(t *testing.T) {
 	h := newHost(t)
 	mustEval(t, h, `
 load("@root//defs:package_defs.bzl", "autotools_package")
@@ -805,12 +806,34 @@ autotools_package(name = "x-2", package = "app-misc/x", version = "2", iuse = ["
 	if len(bad) != 1 {
 		t.Fatalf("x-1: unbuildable = %v", got["x-1"]["unbuildable"])
 	}
-	for _, w := range []string{`app-misc/x-1: REQUIRED_USE is not satisfied with USE="a b".`, "exactly-one-of ( a b )", "^^ ( a b )", "config/package_use.bzl"} {
+	for _, w := range []string{`app-misc/x-1: REQUIRED_USE is not satisfied with USE="a b".`, "exactly-one-of ( a b )", "^^ ( a b )", "already violate it: set USE for this package with package_use"} {
 		if !strings.Contains(bad[0].(string), w) {
 			t.Errorf("message lacks %q:\n%s", w, bad[0])
 		}
 	}
 	if diff := cmp.Diff([]any{}, got["x-2"]["unbuildable"]); diff != "" {
 		t.Errorf("x-2 (-want +got):\n%s", diff)
+	}
+
+	for name, setup := range map[string]func(*host) string{
+		"own use": func(*host) string { return `use = ["b"]` },
+		"package.use": func(h *host) string {
+			h.overrides["config/package_use.bzl"] = `PACKAGE_USE = {"app-misc/x": ["b"]}`
+			return ``
+		},
+		"buckos.use": func(h *host) string { h.config["buckos.use"] = "b"; return `` },
+	} {
+		h := newHost(t)
+		extra := setup(h)
+		if extra != "" {
+			extra = ", " + extra
+		}
+		msg := evalErr(t, h, `load("@root//defs:package_defs.bzl", "autotools_package")
+autotools_package(name = "x-3", package = "app-misc/x", version = "3", iuse = ["+a", "b"], required_use = "^^ ( a b )"`+extra+`)`)
+		for _, w := range []string{`app-misc/x-3: REQUIRED_USE is not satisfied with USE="a b".`, "exactly-one-of ( a b )", "The defaults (IUSE and the profile) satisfy it: your USE settings"} {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: error lacks %q:\n%s", name, w, msg)
+			}
+		}
 	}
 }

@@ -346,10 +346,17 @@ def package_target(
     # not fail()ed: loading and analysis of the whole file succeed, and `buck2 build` of
     # this version fails before any phase with the messages (Portage refuses such a
     # version only when it is selected).
+    # REQUIRED_USE is evaluated twice: with the defaults (IUSE defaults and the profile)
+    # and with the effective USE. If the defaults satisfy it, the user's settings broke
+    # it: loading fails, naming them. If the defaults already violate it (Gentoo leaves
+    # the choice to the user, e.g. a Python target), this version is unbuildable until
+    # the user chooses: it loads and analyses, and its build fails before any phase.
     unbuildable = []
     problem = required_use_problem(what, required_use, eff, flags, state.use)
     if problem != None:
-        unbuildable.append(problem)
+        if required_use_problem(what, required_use, state.defaults_all_on, flags) == None:
+            fail(problem + "\n  The defaults (IUSE and the profile) satisfy it: your USE settings (config/use.bzl, [buckos] use, config/package_use.bzl, use = [...]) broke it.")
+        unbuildable.append(problem + "\n  The defaults (IUSE and the profile) already violate it: set USE for this package with package_use (config/package_use.bzl).")
     accept = [t for t in read_root_config("buckos", "accept_license", "").split(" ") if t != ""]
     if accept and license:
         check_license(what, license, accept, eff)

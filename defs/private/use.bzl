@@ -67,6 +67,7 @@ def use_state(package, iuse, use = []):
     all_flags = flags + implicit).
     """
     enabled = effective_use(package, iuse, use)
+    defaults = default_use(iuse)
     flags = parse_iuse(iuse).flags
     implicit = implicit_flags()
     declared = {f: True for f in flags}
@@ -74,12 +75,22 @@ def use_state(package, iuse, use = []):
     implicit_on = [f for f in implicit_names if implicit[f]]
     return struct(
         use = enabled,
+        defaults = defaults,
+        defaults_all_on = defaults + implicit_on,
         flags = flags,
         implicit = implicit_names,
         implicit_on = implicit_on,
         all_on = enabled + implicit_on,
         all_flags = flags + implicit_names,
     )
+
+def default_use(iuse):
+    """The flags on by default: IUSE defaults, then the profile's USE (no user settings)."""
+    parsed = parse_iuse(iuse)
+    known = {f: True for f in parsed.flags}
+    state = {f: parsed.defaults.get(f, False) for f in parsed.flags}
+    _apply(state, PROFILE["use"], known)
+    return sorted([f for f in parsed.flags if state[f]])
 
 def effective_use(package, iuse, use = []):
     """The sorted list of enabled flags of package (CATEGORY/PN) with IUSE iuse."""
