@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"buckos.dev/buckos/buck/model"
+	"go.starlark.net/starlark"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -36,12 +37,25 @@ type CellReport struct {
 	Incompatible int `json:"incompatible,omitempty"`
 	// Errors counts the errors in the cell's files.
 	Errors int `json:"error_count,omitempty"`
+	// Unbuildable counts the targets that load and analyse but whose build fails at once
+	// (BuckOS packages with a non-empty `unbuildable` attribute: a REQUIRED_USE the
+	// defaults violate, a selected unresolved dependency, ...). They are not errors.
+	Unbuildable int `json:"unbuildable,omitempty"`
+}
+
+// UnbuildableTarget is a target whose `unbuildable` attribute lists why its build fails.
+type UnbuildableTarget struct {
+	Label   string   `json:"label"`
+	File    string   `json:"file"`
+	Line    int      `json:"line"`
+	Reasons []string `json:"reasons"`
 }
 
 // Report is the result of checking a workspace.
 type Report struct {
-	Cells  []CellReport       `json:"cells"`
-	Errors []model.Diagnostic `json:"errors"`
+	Cells       []CellReport        `json:"cells"`
+	Errors      []model.Diagnostic  `json:"errors"`
+	Unbuildable []UnbuildableTarget `json:"unbuildable,omitempty"`
 }
 
 // OK reports whether no error was found.
@@ -61,6 +75,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if c.Errors > 0 {
 			fmt.Fprintf(&b, ", %d errors", c.Errors)
+		}
+		if c.Unbuildable > 0 {
+			fmt.Fprintf(&b, ", %d unbuildable targets", c.Unbuildable)
 		}
 		b.WriteString("\n")
 	}
@@ -183,9 +200,16 @@ func (w *workspace) report(cells *model.Cells, evaluated []*model.Package, skipp
 		counts[p.ID.Cell].Packages++
 		if !p.Stopped {
 			counts[p.ID.Cell].Targets += len(p.Targets)
+			for _, t := range p.Targets {
+				if reasons := unbuildableReasons(t); len(reasons) > 0 {
+					counts[p.ID.Cell].Unbuildable++
+					rep.Unbuildable = append(rep.Unbuildable, UnbuildableTarget{Label: t.Label.String(), File: t.File, Line: t.Line, Reasons: reasons})
+				}
+			}
 		}
 		rep.Errors = append(rep.Errors, p.Diags...)
 	}
+	sort.Slice(rep.Unbuildable, func(i, j int) bool { return rep.Unbuildable[i].Label < rep.Unbuildable[j].Label })
 	rep.Errors = append(rep.Errors, w.in.ModuleDiagnostics()...)
 	rep.Errors = append(rep.Errors, w.diags...)
 	model.SortDiagnostics(rep.Errors)
@@ -196,6 +220,22 @@ func (w *workspace) report(cells *model.Cells, evaluated []*model.Package, skipp
 		}
 	}
 	return rep
+}
+
+// unbuildableReasons reads a target's `unbuildable` attribute (a list of strings), the
+// convention of BuckOS's package rules (docs/USE_AND_DEPS.md).
+func unbuildableReasons(t *model.Target) []string {
+	l, ok := t.Attrs["unbuildable"].(*starlark.List)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i := 0; i < l.Len(); i++ {
+		if s, ok := starlark.AsString(l.Index(i)); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // cellOfFile names the cell owning a workspace-relative file.

@@ -94,15 +94,27 @@ autotools_package(
     srcs = [":x-1.0.tar.gz"],
 )
 `, 0, nil},
+		// The defaults (a) satisfy "^^ ( a b )"; the package's own use = ["b"] breaks it:
+		// loading fails, naming the settings.
 		{"required_use", header + `
 autotools_package(
     name = "x-1.0",
     package = "app-misc/x",
     version = "1.0",
-    iuse = ["a", "b"],
+    iuse = ["+a", "b"],
+    use = ["b"],
     required_use = "^^ ( a b )",
 )
-`, 3, []string{"fail: ", "app-misc/x", "REQUIRED_USE is not satisfied", "^^ ( a b )", "(raised at defs/private/depspec.bzl:"}},
+`, 3, []string{
+			"fail: ",
+			`app-misc/x-1.0: REQUIRED_USE is not satisfied with USE="a b".`,
+			"The following REQUIRED_USE flag constraints are unsatisfied:",
+			"    exactly-one-of ( a b )",
+			"The above constraints are a subset of the following complete expression:",
+			"    ^^ ( a b )",
+			"The defaults (IUSE and the profile) satisfy it: your USE settings (config/use.bzl, [buckos] use, config/package_use.bzl, use = [...]) broke it.",
+			"(raised at defs/private/package_macro.bzl:",
+		}},
 		{"checksum", header + `
 download_source(
     name = "x-1.0.tar.gz",
@@ -169,5 +181,52 @@ func TestRepoRoot(t *testing.T) {
 	}
 	if len(rep.Cells) < 28 {
 		t.Errorf("%d cells listed, want at least the 28 package cells", len(rep.Cells))
+	}
+}
+
+// TestRepoDefsUnbuildable: a REQUIRED_USE the defaults already violate is not a check
+// error; the version loads and analyses and is reported as one unbuildable target.
+func TestRepoDefsUnbuildable(t *testing.T) {
+	dir := copyRepoWorkspace(t, map[string]string{"packages/linux/examples/x/BUCK": `load("@root//defs:package_defs.bzl", "autotools_package")
+
+autotools_package(
+    name = "x-1.0",
+    package = "app-misc/x",
+    version = "1.0",
+    iuse = ["+a", "+b"],
+    required_use = "^^ ( a b )",
+)
+
+autotools_package(
+    name = "x-2.0",
+    package = "app-misc/x",
+    version = "2.0",
+    iuse = ["+a", "b"],
+    required_use = "^^ ( a b )",
+)
+`})
+	rep, err := Check(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("errors: %v", rep.Errors)
+	}
+	if len(rep.Unbuildable) != 1 {
+		t.Fatalf("unbuildable targets = %v, want one", rep.Unbuildable)
+	}
+	u := rep.Unbuildable[0]
+	if u.Label != "examples//x:x-1.0" || u.File != "packages/linux/examples/x/BUCK" || u.Line != 3 {
+		t.Errorf("unbuildable target %s at %s:%d, want examples//x:x-1.0 at packages/linux/examples/x/BUCK:3", u.Label, u.File, u.Line)
+	}
+	if len(u.Reasons) != 1 || !strings.Contains(u.Reasons[0], "exactly-one-of ( a b )") || !strings.Contains(u.Reasons[0], "already violate it: set USE for this package with package_use") {
+		t.Errorf("reasons: %q", u.Reasons)
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "cell examples (packages/linux/examples): 1 packages, 2 targets, 1 unbuildable targets") {
+		t.Errorf("text report does not count the unbuildable target:\n%s", text.String())
 	}
 }
