@@ -33,8 +33,11 @@ func (v Version) Live() bool {
 	return strings.Trim(main, "9") == "" && len(main) >= 4
 }
 
-// Status is "stable" (amd64 in KEYWORDS), "testing" (~amd64), or
-// "masked" (no amd64 keyword: Portage's "missing keyword" mask).
+// Status is "stable" (amd64 in KEYWORDS), "testing" (~amd64),
+// "unkeyworded" (no amd64 keyword at all: Portage's "missing keyword"
+// mask, which a user lifts with ** keywords; live ebuilds are usually
+// unkeyworded) or "masked" (-amd64 or -* and no amd64 keyword: known not to
+// work on amd64).
 func (v Version) Status() string { return Status(v.Keywords) }
 
 // Arch is the keyword BuckOS builds for.
@@ -47,20 +50,22 @@ func Status(keywords []string) string {
 		return "stable"
 	case slices.Contains(keywords, "~"+Arch):
 		return "testing"
+	case slices.Contains(keywords, "-"+Arch) || slices.Contains(keywords, "-*"):
+		return "masked"
 	}
-	return "masked"
+	return "unkeyworded"
 }
 
 // DefaultVersion picks the version the plain label builds: the newest
-// stable one; else the newest testing one; never a masked or live one. If
-// neither exists, the newest version that is neither masked nor live;
-// otherwise none ("", false).
+// stable one; else the newest testing one; never a package.masked, a
+// keyword-masked (-amd64) or a live one. If neither exists, the newest
+// unkeyworded version that is not live; otherwise none ("", false).
 func DefaultVersion(versions []Version) (string, bool) {
 	sorted := sortedVersions(versions)
 	for _, want := range []string{"stable", "testing", ""} {
 		for i := len(sorted) - 1; i >= 0; i-- {
 			v := sorted[i]
-			if v.Masked || v.Live() {
+			if v.Masked || v.Live() || v.Status() == "masked" {
 				continue
 			}
 			if want == "" || v.Status() == want {

@@ -127,9 +127,10 @@ func constraint(a atom.Atom) string {
 
 // unsatisfied says why the item of a would not resolve in defs, or "" when
 // it does: a version operator needs a matching version that is neither
-// package.masked nor keyword-masked (version_dep's rule), a slot needs the
-// slot alias (a version of that slot that may be a default), a plain atom
-// needs the default version.
+// package.masked nor keyword-masked by -amd64 (version_dep's rule: stable
+// first, then testing, then unkeyworded and live versions), a slot needs
+// the slot alias (a version of that slot that may be a default), a plain
+// atom needs the default version.
 func (e *entry) unsatisfied(a atom.Atom) string {
 	if a.Op == "" && a.SubSlot == "" {
 		switch {

@@ -24,7 +24,7 @@ func testIndex(t *testing.T) *Index {
 			{PVR: "4.0.0", Slot: "0", SubSlot: "4", Masked: true},
 		}},
 		{Key: "sys-apps/foo", Versions: []Version{{PVR: "1", Slot: "0"}}},
-		{Key: "sys-apps/bar", Versions: []Version{{PVR: "1.5", Slot: "0", Keywords: []string{"~amd64"}}, {PVR: "9999", Slot: "9999"}, {PVR: "2.0", Slot: "0", Keywords: []string{"~arm64"}}}},
+		{Key: "sys-apps/bar", Versions: []Version{{PVR: "1.5", Slot: "0", Keywords: []string{"~amd64"}}, {PVR: "9999", Slot: "9999"}, {PVR: "2.0", Slot: "0", Keywords: []string{"~arm64"}}, {PVR: "3.0", Slot: "0", Keywords: []string{"-amd64", "arm64"}}}},
 		{Key: "sys-apps/live", Versions: []Version{{PVR: "9999", Slot: "0"}}},
 		{Key: "sys-libs/foo", Versions: []Version{{PVR: "2", Slot: "0"}}},
 	}
@@ -72,7 +72,11 @@ func TestResolve(t *testing.T) {
 		{atom: ">=app-misc/gone-2:1=[x]", want: `unresolved(">=app-misc/gone-2:1=[x]", "package is not in any repository in play")`, unresolved: "package is not in any repository in play"},
 		{atom: ">=sys-libs/zlib-2", want: `unresolved(">=sys-libs/zlib-2", "no version satisfies it")`, unresolved: "no version satisfies it"},
 		{atom: ">=dev-libs/openssl-4", want: `unresolved(">=dev-libs/openssl-4", "only masked versions satisfy it")`, unresolved: "only masked versions satisfy it"},
-		{atom: ">=sys-apps/bar-2", want: `unresolved(">=sys-apps/bar-2", "only masked versions satisfy it")`, unresolved: "only masked versions satisfy it"}, // keyword-masked
+		// An unkeyworded version satisfies a version operator (version_dep
+		// takes it when there is no stable or testing match); -amd64 does not.
+		{atom: ">=sys-apps/bar-2:0", want: `version_dep("core//bar", ">=2", slot = "0")`},
+		{atom: ">=sys-apps/bar-3:0", want: `unresolved(">=sys-apps/bar-3:0", "only masked versions satisfy it")`, unresolved: "only masked versions satisfy it"},
+		{atom: "~sys-apps/bar-9999", want: `version_dep("core//bar", "~9999")`},
 		{atom: ">=sys-libs/zlib-2:=[ssl]", want: `unresolved(">=sys-libs/zlib-2:=[ssl]", "no version satisfies it")`, unresolved: "no version satisfies it"},
 		{atom: ">=sys-apps/bar-1", want: `version_dep("core//bar", ">=1")`},
 		{atom: "sys-libs/zlib:5", want: `unresolved("sys-libs/zlib:5", "no version satisfies it")`, unresolved: "no version satisfies it"},
@@ -178,6 +182,7 @@ func TestDefaultVersion(t *testing.T) {
 		{"live never", []Version{{PVR: "9999", Keywords: []string{"amd64"}}, {PVR: "0.1", Keywords: []string{"~arm64"}}}, "0.1"},
 		{"live by PROPERTIES", []Version{{PVR: "2.43.9999", Keywords: []string{"amd64"}, Properties: []string{"live"}}, {PVR: "2.42", Keywords: []string{"amd64"}}}, "2.42"},
 		{"nothing qualifies", []Version{{PVR: "9999"}, {PVR: "1", Masked: true}}, ""},
+		{"-amd64 never", []Version{{PVR: "2", Keywords: []string{"-amd64"}}, {PVR: "1", Keywords: []string{"~arm64"}}}, "1"},
 		{"unkeyworded when nothing else", []Version{{PVR: "9999"}, {PVR: "2", Masked: true}, {PVR: "1.1"}, {PVR: "1.0"}}, "1.1"},
 	}
 	for _, tt := range tests {
@@ -195,9 +200,11 @@ func TestStatus(t *testing.T) {
 	}{
 		{[]string{"amd64", "~arm64"}, "stable"},
 		{[]string{"~amd64", "arm64"}, "testing"},
-		{[]string{"arm64"}, "masked"},
-		{nil, "masked"},
+		{[]string{"arm64"}, "unkeyworded"},
+		{nil, "unkeyworded"},
 		{[]string{"-amd64"}, "masked"},
+		{[]string{"-*", "arm64"}, "masked"},
+		{[]string{"-*", "~amd64"}, "testing"},
 	} {
 		if got := Status(tt.kw); got != tt.want {
 			t.Errorf("Status(%q) = %q, want %q", tt.kw, got, tt.want)
