@@ -439,6 +439,11 @@ func TestCorpusCachesGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		bases := map[string]bool{}
+		for _, k := range keys {
+			p, _ := layout.Place(k)
+			bases[p.Base()] = true
+		}
 		failed := 0
 		for _, k := range keys {
 			f, rep, err := Package(Input{Repo: "corpus", Versions: pkgs[k], Index: ix})
@@ -457,6 +462,12 @@ func TestCorpusCachesGenerate(t *testing.T) {
 			}
 			if dup := duplicateTarget(f); dup != "" {
 				t.Errorf("%s: target %s is defined twice", k, dup)
+			}
+			if bad := danglingDeps(f, bases); len(bad) > 0 {
+				t.Errorf("%s: dependency labels of packages that are not generated: %q", k, bad)
+			}
+			if n, want := countCalls(f, "unresolved"), unresolvedItems(rep); n != want {
+				t.Errorf("%s: %d unresolved() items for %d unresolved atoms that are not blockers", k, n, want)
 			}
 		}
 		t.Logf("%s: %d packages, %d failed", filepath.Base(set[len(set)-1]), len(keys), failed)
