@@ -247,14 +247,11 @@ func TestCorpusWholeTree(t *testing.T) {
 			t.Logf("%s: left out; evaluated metadata differs from Portage's on %v", m.Ref.CPF(), diffs[0].Key)
 		}
 	}
-	// The bound is on CPU time (including the GC), which a loaded machine
-	// inflates far less than wall time.
+	// Timing is informational only: the speed target is measured by
+	// BenchmarkCorpusGenerate (docs/BENCHMARKS.md), never asserted in a test.
 	cpu /= time.Duration(len(ct.pkgs))
 	per := total / time.Duration(len(ct.pkgs))
 	t.Logf("%d packages generated in %v (%v per package, %v CPU); %d ebuilds not evaluated", len(ct.pkgs), total, per, cpu, ct.failed)
-	if cpu > 5*time.Millisecond {
-		t.Errorf("generation takes %v of CPU per package, want about 1ms", cpu)
-	}
 }
 
 // digest is what the golden records about one corpus package: structure,
