@@ -1,17 +1,31 @@
 """Package sets and system profiles (Portage's @system, @world, make.profile).
 
-A set holds labels. Built-in profile and task/desktop members name packages by the
-cell layout of docs/CELLS.md (sys-apps/coreutils -> core//coreutils:coreutils). A
-built-in member whose package the workspace lacks (not in packages/registry_data.bzl)
-is left out of the set and recorded as a label "buckos:missing:<label>" on the set
-target, so loading and building a set never fails because the workspace is partial.
-Members you name yourself (packages, additions) are always kept.
+A set holds labels. Each profile, task set and desktop set comes from one of two places:
+
+* `ebuild2buck sync` resolved it: packages/sets_data.bzl has SETS[name] (the atoms of a
+  sets/NAME file of a repository, e.g. overlays/buckos/sets, resolved to the default
+  labels of their packages) and UNRESOLVED[name] (its atoms whose package the workspace
+  lacks). The synced resolution replaces the built-in list of the same name.
+* otherwise the built-in lists below, which name packages by the cell layout of
+  docs/CELLS.md (sys-apps/coreutils -> core//coreutils:coreutils).
+
+A member whose package the workspace lacks (a built-in label not in
+packages/registry_data.bzl, or an atom sync could not resolve) is left out of the set and
+recorded as a label "buckos:missing:<label or atom>" on the set target, so loading and
+building a set never fails because the workspace is partial. Members you name yourself
+(packages, additions) are always kept.
+
+@system (SYSTEM_PACKAGES) is the @system set sync computed from the repositories'
+default profile (SETS["system"], when SYSTEM_PROFILE names one); without one it is the
+"minimal" profile.
 """
 
 load("@root//defs/private:registry.bzl", "package_key", "registry")
 load("@root//defs/rules:package_set.bzl", "package_set_rule")
+load("@root//packages:sets_data.bzl", "SETS", "SYSTEM_PROFILE", "UNRESOLVED")
 
-# Profiles (make.profile): what each adds on top of the profiles it inherits.
+# Built-in profiles (make.profile): what each adds on top of the profiles it inherits.
+# PROFILE_INHERITS also applies to synced profiles.
 PROFILE_INHERITS = {
     "container": [],
     "desktop": ["server"],
@@ -114,12 +128,31 @@ DESKTOP_SETS = {
 }
 
 def _present(label):
-    """Whether a built-in member's package exists in the workspace registry."""
+    """Whether a member's package exists in the workspace registry."""
     key = package_key(label)
     return key == None or key in registry()
 
-def profile_packages(profile):
-    """Every label of a profile, its inherited profiles first (built-in data, unfiltered)."""
+def _resolved(name, builtin):
+    """(labels, unresolved atoms) of one set: sync's resolution if it wrote one, else the built-in labels."""
+    if name in SETS:
+        return (SETS[name], UNRESOLVED.get(name, []))
+    return (builtin, [])
+
+def _merge(parts):
+    """Concatenates (labels, atoms) pairs, keeping the first of each."""
+    labels = []
+    atoms = []
+    for part in parts:
+        for label in part[0]:
+            if label not in labels:
+                labels.append(label)
+        for a in part[1]:
+            if a not in atoms:
+                atoms.append(a)
+    return (labels, atoms)
+
+def _profile(profile):
+    """(labels, unresolved atoms) of a profile, its inherited profiles first."""
     if profile not in PROFILES:
         fail("unknown profile {} (known: {})".format(repr(profile), ", ".join(sorted(PROFILES.keys()))))
     order = []
@@ -132,40 +165,59 @@ def profile_packages(profile):
             continue
         order.insert(0, p)
         stack.extend(PROFILE_INHERITS[p])
-    out = []
-    for p in order:
-        for label in PROFILES[p]:
-            if label not in out:
-                out.append(label)
-    return out
+    return _merge([_resolved(p, PROFILES[p]) for p in order])
 
-def named_set_packages(set_name):
-    """The labels of "@web-server", "@gnome-desktop", "@server" (a profile) and so on."""
+def _system():
+    if SYSTEM_PROFILE != "" and "system" in SETS:
+        return _resolved("system", [])
+    return _profile("minimal")
+
+_SYSTEM = _system()
+
+def _named(set_name):
+    """(labels, unresolved atoms) of "@web-server", "@server" (a profile), "@system" or any synced set."""
     n = set_name.lstrip("@")
     if n in TASK_SETS:
-        return list(TASK_SETS[n])
+        return _resolved(n, TASK_SETS[n])
     if n in DESKTOP_SETS:
-        return list(DESKTOP_SETS[n])
+        return _resolved(n, DESKTOP_SETS[n])
     if n in PROFILES:
-        return profile_packages(n)
-    fail("unknown set {} (tasks: {}; desktops: {}; profiles: {})".format(
+        return _profile(n)
+    if n == "system":
+        return _SYSTEM
+    if n in SETS:
+        return _resolved(n, [])
+    fail("unknown set {} (tasks: {}; desktops: {}; profiles: {}; synced: {})".format(
         repr(set_name),
         ", ".join(sorted(TASK_SETS.keys())),
         ", ".join(sorted(DESKTOP_SETS.keys())),
         ", ".join(sorted(PROFILES.keys())),
+        ", ".join(sorted(SETS.keys())) or "none",
     ))
 
+def profile_packages(profile):
+    """Every label of a profile, its inherited profiles first (synced or built-in, unfiltered)."""
+    return list(_profile(profile)[0])
+
+def named_set_packages(set_name):
+    """The labels of "@web-server", "@gnome-desktop", "@server" (a profile), "@system" and so on."""
+    return list(_named(set_name)[0])
+
 def _declare(name, builtin, explicit, removals, description, visibility, labels):
+    """builtin: (labels, unresolved atoms) from profiles and named sets."""
     members = []
     missing = []
     removed = {r: True for r in removals}
-    for label in builtin:
+    for label in builtin[0]:
         if label in removed or label in members:
             continue
         if _present(label):
             members.append(label)
-        else:
+        elif label not in missing:
             missing.append(label)
+    for a in builtin[1]:
+        if a not in removed and a not in missing:
+            missing.append(a)
     for label in explicit:
         if label not in removed and label not in members:
             members.append(label)
@@ -180,18 +232,18 @@ def _declare(name, builtin, explicit, removals, description, visibility, labels)
 
 def package_set(name, packages = [], sets = [], removals = [], description = "", visibility = ["PUBLIC"], labels = []):
     """A set of explicit packages plus named sets ("@web-server") or set targets (":x")."""
-    builtin = []
+    named = []
     explicit = list(packages)
     for s in sets:
         if s.startswith("@"):
-            builtin.extend(named_set_packages(s))
+            named.append(_named(s))
         else:
             explicit.append(s)
-    _declare(name, builtin, explicit, removals, description, visibility, labels)
+    _declare(name, _merge(named), explicit, removals, description, visibility, labels)
 
 def system_set(name, profile, additions = [], removals = [], description = "", visibility = ["PUBLIC"], labels = []):
     """A system from a profile (minimal server desktop developer hardened embedded container)."""
-    _declare(name, profile_packages(profile), additions, removals, description or "profile " + profile, visibility, labels + ["buckos:profile:" + profile])
+    _declare(name, _profile(profile), additions, removals, description or "profile " + profile, visibility, labels + ["buckos:profile:" + profile])
 
 def combined_set(name, sets, additions = [], removals = [], description = "", visibility = ["PUBLIC"], labels = []):
     """The union of sets: names like "@web-server" or labels of package_set targets."""
@@ -201,13 +253,14 @@ def task_set(name, task, additions = [], removals = [], visibility = ["PUBLIC"])
     """One of TASK_SETS (web-server, database-server, container-host, ...)."""
     if task not in TASK_SETS:
         fail("unknown task set {} (known: {})".format(repr(task), ", ".join(sorted(TASK_SETS.keys()))))
-    _declare(name, TASK_SETS[task], additions, removals, "task " + task, visibility, ["buckos:task:" + task])
+    _declare(name, _resolved(task, TASK_SETS[task]), additions, removals, "task " + task, visibility, ["buckos:task:" + task])
 
 def desktop_set(name, desktop, additions = [], removals = [], visibility = ["PUBLIC"]):
     """One of DESKTOP_SETS (gnome-desktop, kde-desktop, xfce-desktop, sway-desktop, i3-desktop)."""
     if desktop not in DESKTOP_SETS:
         fail("unknown desktop set {} (known: {})".format(repr(desktop), ", ".join(sorted(DESKTOP_SETS.keys()))))
-    _declare(name, DESKTOP_SETS[desktop], additions, removals, "desktop " + desktop, visibility, ["buckos:desktop:" + desktop])
+    _declare(name, _resolved(desktop, DESKTOP_SETS[desktop]), additions, removals, "desktop " + desktop, visibility, ["buckos:desktop:" + desktop])
 
-# Portage's @system: the minimal profile.
-SYSTEM_PACKAGES = PROFILES["minimal"]
+# Portage's @system: sync's SETS["system"] when it found a default profile, else the
+# "minimal" profile (synced or built-in). Unfiltered: members may be missing.
+SYSTEM_PACKAGES = _SYSTEM[0]
