@@ -40,6 +40,9 @@ type fileCache struct {
 	stubs      map[string]*shell.File // EXPORT_FUNCTIONS stub "phase\x00impl" -> parsed stub
 	stubBodies map[*syntax.Stmt]shell.Func
 	stubImpl   map[*syntax.Stmt]string // stub body -> the eclass function it calls
+
+	ownersMu sync.RWMutex
+	owners   map[*syntax.Stmt]*eclassFile // function body -> the eclass declaring it
 }
 
 func newFileCache(dirs []string) *fileCache {
@@ -50,6 +53,7 @@ func newFileCache(dirs []string) *fileCache {
 		stubs:      map[string]*shell.File{},
 		stubBodies: map[*syntax.Stmt]shell.Func{},
 		stubImpl:   map[*syntax.Stmt]string{},
+		owners:     map[*syntax.Stmt]*eclassFile{},
 	}
 }
 
@@ -104,6 +108,11 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 			file: f,
 			body: shell.SourceBody(f, "inherit"),
 		}
+		c.ownersMu.Lock()
+		for body := range f.Funcs {
+			c.owners[body] = ent.ec
+		}
+		c.ownersMu.Unlock()
 	})
 	return ent.ec, ent.err
 }
@@ -128,4 +137,11 @@ func (c *fileCache) stub(phase, impl string) (*shell.File, error) {
 		c.stubImpl[body] = impl
 	}
 	return f, nil
+}
+
+// owner returns the eclass that declares the function body, or nil.
+func (c *fileCache) owner(body *syntax.Stmt) *eclassFile {
+	c.ownersMu.RLock()
+	defer c.ownersMu.RUnlock()
+	return c.owners[body]
 }

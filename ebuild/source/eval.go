@@ -550,10 +550,10 @@ func (st *run) funcSource(body *syntax.Stmt) (shell.Func, string, bool) {
 	if fn, ok := st.file.Funcs[body]; ok {
 		return fn, st.file.Name, true
 	}
-	for _, ec := range st.loaded {
-		if fn, ok := ec.file.Funcs[body]; ok {
-			return fn, ec.path, true
-		}
+	// Bodies come from the files this evaluation loaded: the owner of a
+	// body is one of st.loaded.
+	if ec := st.e.eclasses.owner(body); ec != nil {
+		return ec.file.Funcs[body], ec.path, true
 	}
 	if fn, impl, ok := st.e.stubSource(body); ok {
 		// The stub belongs to the eclass that defines what it calls.
