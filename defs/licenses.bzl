@@ -1,12 +1,15 @@
 """License groups and ACCEPT_LICENSE checks (Portage's license_groups, @FREE).
 
-LICENSE_GROUPS is a built-in default modelled on Gentoo's profiles/license_groups; a
-sync may generate the full table later. Groups may contain other groups ("@GPL-COMPATIBLE").
+LICENSE_GROUPS is the repositories' own profiles/license_groups once `ebuild2buck sync` has
+written packages/licenses_data.bzl; before the first sync (or when the repositories in play
+define no groups) it is a built-in default modelled on Gentoo's. Groups may contain other
+groups ("@GPL-COMPATIBLE").
 """
 
 load("@root//defs/private:depspec.bzl", "evaluate", "tokenize")
+load("@root//packages:licenses_data.bzl", _SYNCED_LICENSE_GROUPS = "LICENSE_GROUPS")
 
-LICENSE_GROUPS = {
+_BUILTIN_LICENSE_GROUPS = {
     "BINARY-REDISTRIBUTABLE": ["@FREE", "linux-fw-redistributable", "NVIDIA-r2", "intel-ucode"],
     "EULA": ["Microsoft-vscode", "NVIDIA-r2", "Oracle-BCLA-JavaSE"],
     "FREE": ["@FREE-SOFTWARE", "@FREE-DOCUMENTS"],
@@ -18,6 +21,8 @@ LICENSE_GROUPS = {
     "OSI-APPROVED": ["@OSI-APPROVED-FREE", "Apache-2.0", "BSD", "BSD-2", "GPL-2", "GPL-3", "LGPL-2.1", "LGPL-3", "MIT", "MPL-2.0", "ISC", "Artistic-2", "EPL-2.0", "Boost-1.0", "ZLIB", "0BSD"],
     "OSI-APPROVED-FREE": ["AFL-3.0", "APSL-2", "CDDL", "CPL-1.0", "EPL-1.0", "MPL-1.1", "PSF-2", "UoI-NCSA"],
 }
+
+LICENSE_GROUPS = _SYNCED_LICENSE_GROUPS if _SYNCED_LICENSE_GROUPS else _BUILTIN_LICENSE_GROUPS
 
 def expand_license_group(group):
     """All license names of a group ("@FREE" or "FREE"), nested groups expanded."""
