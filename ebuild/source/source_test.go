@@ -315,3 +315,43 @@ pkg_setup() { :; }
 		t.Errorf("stubbed src_install source = %+v", fn)
 	}
 }
+
+func TestInheritEnvironment(t *testing.T) {
+	md, _, err := evalWithTestEclasses(t, `EAPI=8
+IUSE="own"
+RESTRICT="r"
+inherit probe
+AFTER="ECLASS=${ECLASS-unset} DEPTH=${ECLASS_DEPTH} IUSE=${IUSE} RESTRICT=${RESTRICT} INHERITED=${INHERITED}"
+inherit probe
+AGAIN="ECLASS=${ECLASS-unset} DEPTH=${ECLASS_DEPTH} IUSE=${IUSE} INHERITED=${INHERITED}"
+DESCRIPTION="d"
+SLOT="0"
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, name := range []string{"PROBE_SEEN", "PROBE_AFTER", "AFTER", "AGAIN", "probe_count"} {
+		got[name] = md.Vars[name].Str
+	}
+	got["IUSE"] = md.Raw["IUSE"]
+	got["RESTRICT"] = md.Raw["RESTRICT"]
+	want := map[string]string{
+		// While an eclass is sourced, the accumulated variables are unset
+		// and ECLASS names it; FUNCNAME shows inherit sourcing it.
+		"PROBE_SEEN": "ECLASS=probe DEPTH=1 IUSE=unset RESTRICT=unset FUNCNAME=source inherit",
+		// A nested inherit restores the outer eclass's values (as the
+		// second inherit left them: probe is in INHERITED by then).
+		"PROBE_AFTER": "ECLASS=probe DEPTH=1 IUSE=unset INHERITED= base-a probe",
+		// After inherit, the ebuild's own values are back.
+		"AFTER": "ECLASS=unset DEPTH=0 IUSE=own RESTRICT=r INHERITED= base-a probe",
+		// Inheriting again sources again but records the eclass once.
+		"AGAIN":       "ECLASS=unset DEPTH=0 IUSE=own INHERITED= base-a probe",
+		"probe_count": "2",
+		"IUSE":        "own a-flag probe probe",
+		"RESTRICT":    "r a-restrict",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("inherit environment (-want +got):\n%s", diff)
+	}
+}
