@@ -34,7 +34,14 @@ func copyRepoWorkspace(t *testing.T, files map[string]string) string {
 		}
 	}
 	copyFile(".buckconfig")
-	copyFile("packages/registry_data.bzl")
+	// The data files sync writes (registry, sets, license groups): defs loads them.
+	data, err := filepath.Glob(filepath.Join(repoRoot, "packages", "*.bzl"))
+	if err != nil || len(data) == 0 {
+		t.Fatalf("no packages/*.bzl data files in %s: %v", repoRoot, err)
+	}
+	for _, p := range data {
+		copyFile(filepath.Join("packages", filepath.Base(p)))
+	}
 	for _, d := range []string{"defs", "config", "platforms", "toolchains"} {
 		err := filepath.WalkDir(filepath.Join(repoRoot, d), func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {
