@@ -221,22 +221,68 @@ system_set(name = "x", profile = "my-tools")`,
 }
 
 // TestPackageSetsOverlaySync syncs the bundled overlay (overlays/repos.conf) into a
-// scratch workspace and loads the seed's examples against what sync wrote: every atom
-// of overlays/buckos/sets/{minimal,server} is either a member (the default label of its
-// package) or a buckos:missing:ATOM label of my-server, and nothing else is.
+// scratch workspace and loads the seed's examples against what sync wrote. The
+// overlay has no profiles.desc, so @system is its minimal set.
 func TestPackageSetsOverlaySync(t *testing.T) {
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRootDir(t)
 	confs, err := sync.ReadReposConf(filepath.Join(root, "overlays", "repos.conf"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, g := syncAndLoad(t, confs)
+	if got := toGo(g["profile"]); got != "" {
+		t.Errorf("SYSTEM_PROFILE = %q, want none (the overlay has no profiles.desc)", got)
+	}
+	checkSyncedSets(t, h, g, []string{"minimal"})
+}
+
+// TestPackageSetsCorpusSync syncs the overlay over the corpus Gentoo tree: @system is
+// the default profile's, exactly as sync resolved it, and the seed's examples are
+// resolved through the overlay's set files.
+func TestPackageSetsCorpusSync(t *testing.T) {
+	shared := os.Getenv("BUCKOS_SHARED")
+	if shared == "" {
+		t.Skip("BUCKOS_SHARED is not set: this test syncs $BUCKOS_SHARED/corpus/gentoo")
+	}
+	gentoo := filepath.Join(shared, "corpus", "gentoo")
+	if _, err := os.Stat(filepath.Join(gentoo, "profiles", "profiles.desc")); err != nil {
+		t.Fatalf("BUCKOS_SHARED is set but the corpus is missing: %v", err)
+	}
+	if testing.Short() {
+		t.Skip("-short: syncing the corpus takes seconds")
+	}
+	root := repoRootDir(t)
+	confs, err := sync.ReadReposConf(filepath.Join(root, "overlays", "repos.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	confs = append(confs, sync.RepoConf{Name: "gentoo", Location: gentoo, Priority: 0})
+	h, g := syncAndLoad(t, confs)
+	if got := toGo(g["profile"]); got == "" {
+		t.Errorf("SYSTEM_PROFILE is empty, want the corpus's default amd64 profile")
+	}
+	checkSyncedSets(t, h, g, nil)
+}
+
+func repoRootDir(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// syncAndLoad syncs the repositories into a scratch workspace and evaluates the
+// seed's examples, a package_set of "@system" and the synced data with defs/ against
+// the registry and sets sync wrote.
+func syncAndLoad(t *testing.T, confs []sync.RepoConf) (*host, starlark.StringDict) {
+	t.Helper()
 	srcs, err := sync.OpenSources(confs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	root := repoRootDir(t)
 	ws := t.TempDir()
 	buckconfig, err := os.ReadFile(filepath.Join(root, ".buckconfig"))
 	if err != nil {
@@ -259,63 +305,128 @@ func TestPackageSetsOverlaySync(t *testing.T) {
 	}
 	g := mustEval(t, h, seedExamples+`
 load("@root//packages:registry_data.bzl", "REGISTRY")
+load("@root//packages:sets_data.bzl", "SETS", "SYSTEM_PROFILE", "UNRESOLVED")
+package_set(name = "at-system", sets = ["@system"])
 packages = {k: v["package"] for k, v in REGISTRY.items()}
+profile = SYSTEM_PROFILE
+synced_system = SETS["system"]
+unresolved_system = UNRESOLVED.get("system", [])
 `)
-	byAtom := map[string]string{} // CAT/PN -> CELL//DIR; the default label is CELL//DIR:PN
+	return h, g
+}
+
+// checkSyncedSets checks the seed's examples against the overlay's set files: every
+// atom of sets/{minimal,server} is either a member of my-server (the default label of
+// its package, CELL//DIR:PN) or a buckos:missing:ATOM label, and nothing else is; the
+// same for full-stack-server and sets/{web-server,database-server,monitoring}. @system
+// is SETS["system"] when systemFrom is nil (and the corpus provides some of the
+// full-stack-server atoms), else the union of those overlay sets (and the overlay
+// provides none of them).
+func checkSyncedSets(t *testing.T, h *host, g starlark.StringDict, systemFrom []string) {
+	t.Helper()
+	root := repoRootDir(t)
+	labelOf := map[string]string{} // CAT/PN -> CELL//DIR:PN
 	for k, v := range toGo(g["packages"]).(map[string]any) {
-		byAtom[v.(string)] = k
+		cp := v.(string)
+		labelOf[cp] = k + ":" + cp[strings.Index(cp, "/")+1:]
 	}
-	var atoms []string
-	for _, set := range []string{"minimal", "server"} {
-		atoms = append(atoms, setFile(t, filepath.Join(root, "overlays", "buckos", "sets", set))...)
+	partition := func(sets []string) (members, missing map[string]bool) {
+		members, missing = map[string]bool{}, map[string]bool{}
+		for _, set := range sets {
+			for _, a := range setFile(t, filepath.Join(root, "overlays", "buckos", "sets", set)) {
+				if l, ok := labelOf[a]; ok {
+					members[l] = true
+				} else {
+					missing[a] = true
+				}
+			}
+		}
+		return members, missing
 	}
-	if len(atoms) == 0 {
-		t.Fatal("overlays/buckos/sets/{minimal,server} have no atoms")
-	}
-	wantMembers := map[string]bool{"network//vpn:wireguard-tools": true, "www//servers:nginx": true}
-	wantMissing := map[string]bool{}
-	for _, a := range atoms {
-		if key, ok := byAtom[a]; ok {
-			wantMembers[key+":"+a[strings.Index(a, "/")+1:]] = true
-		} else {
-			wantMissing[a] = true
+	targets := setTargets(h)
+	for _, tc := range []struct {
+		target   string
+		sets     []string
+		extra    []string
+		provided bool // the repositories provide some of the atoms
+	}{
+		{"my-server", []string{"minimal", "server"}, []string{"network//vpn:wireguard-tools", "www//servers:nginx"}, true},
+		{"full-stack-server", []string{"web-server", "database-server", "monitoring"}, nil, systemFrom == nil},
+	} {
+		wantMembers, wantMissing := partition(tc.sets)
+		if (len(wantMembers) == 0) == tc.provided || len(wantMissing) == 0 {
+			t.Errorf("%s: sets %v: the repositories provide %v (want some: %v) and lack %v (want some)", tc.target, tc.sets, wantMembers, tc.provided, wantMissing)
+		}
+		for _, e := range tc.extra {
+			wantMembers[e] = true
+		}
+		got, ok := targets[tc.target]
+		if !ok {
+			t.Errorf("no target %s", tc.target)
+			continue
+		}
+		gotMembers, gotMissing := map[string]bool{}, map[string]bool{}
+		for _, m := range got[0] {
+			gotMembers[m] = true
+		}
+		for _, l := range got[1] {
+			if m, ok := strings.CutPrefix(l, "buckos:missing:"); ok {
+				gotMissing[m] = true
+			}
+		}
+		if diff := cmp.Diff(wantMembers, gotMembers); diff != "" {
+			t.Errorf("%s members (-want +got):\n%s", tc.target, diff)
+		}
+		if diff := cmp.Diff(wantMissing, gotMissing); diff != "" {
+			t.Errorf("%s missing (-want +got):\n%s", tc.target, diff)
 		}
 	}
-	if len(wantMembers) == 2 || len(wantMissing) == 0 {
-		t.Fatalf("the overlay should provide some but not all of %v (registry %v)", atoms, byAtom)
-	}
-	got := setTargets(h)["my-server"]
-	gotMembers := map[string]bool{}
-	for _, m := range got[0] {
-		gotMembers[m] = true
-	}
-	gotMissing := map[string]bool{}
-	for _, l := range got[1] {
-		if m, ok := strings.CutPrefix(l, "buckos:missing:"); ok {
-			gotMissing[m] = true
+
+	var wantSystem []any
+	var wantSystemMissing []string
+	if systemFrom == nil {
+		wantSystem = toGo(g["synced_system"]).([]any)
+		for _, a := range toGo(g["unresolved_system"]).([]any) {
+			wantSystemMissing = append(wantSystemMissing, a.(string))
+		}
+		if len(wantSystem) == 0 {
+			t.Errorf("sync resolved no @system package")
+		}
+	} else {
+		members, missing := partition(systemFrom)
+		for m := range members {
+			wantSystem = append(wantSystem, m)
+		}
+		for m := range missing {
+			wantSystemMissing = append(wantSystemMissing, m)
 		}
 	}
-	if diff := cmp.Diff(wantMembers, gotMembers); diff != "" {
-		t.Errorf("my-server members (-want +got):\n%s", diff)
+	sortAny := func(l []any) []any {
+		out := append([]any(nil), l...)
+		sort.Slice(out, func(i, j int) bool { return out[i].(string) < out[j].(string) })
+		return out
 	}
-	if diff := cmp.Diff(wantMissing, gotMissing); diff != "" {
-		t.Errorf("my-server missing (-want +got):\n%s", diff)
-	}
-	// The overlay has no profiles.desc: @system is its minimal set.
-	var minimal []string
-	for _, a := range setFile(t, filepath.Join(root, "overlays", "buckos", "sets", "minimal")) {
-		if key, ok := byAtom[a]; ok {
-			minimal = append(minimal, key+":"+a[strings.Index(a, "/")+1:])
-		}
-	}
-	var system []string
-	for _, v := range toGo(g["system"]).([]any) {
-		system = append(system, v.(string))
-	}
-	sort.Strings(minimal)
-	sort.Strings(system)
-	if diff := cmp.Diff(minimal, system); diff != "" {
+	if diff := cmp.Diff(sortAny(wantSystem), sortAny(toGo(g["system"]).([]any))); diff != "" {
 		t.Errorf("SYSTEM_PACKAGES (-want +got):\n%s", diff)
+	}
+	at := targets["at-system"]
+	var gotMissing []string
+	for _, l := range at[1] {
+		if m, ok := strings.CutPrefix(l, "buckos:missing:"); ok {
+			gotMissing = append(gotMissing, m)
+		}
+	}
+	var gotMembers []any
+	for _, m := range at[0] {
+		gotMembers = append(gotMembers, m)
+	}
+	sort.Strings(wantSystemMissing)
+	sort.Strings(gotMissing)
+	if diff := cmp.Diff(sortAny(wantSystem), sortAny(gotMembers)); diff != "" {
+		t.Errorf("package_set @system members (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantSystemMissing, gotMissing); diff != "" {
+		t.Errorf("package_set @system missing (-want +got):\n%s", diff)
 	}
 }
 
