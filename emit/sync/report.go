@@ -19,6 +19,10 @@ type Report struct {
 	Failures    []Failure
 	// Problems are the generator's non-fatal notes, "CAT/PN: text".
 	Problems []string
+	// NotWritten lists the CAT/PN that written packages depend on and the
+	// repositories have, but the workspace does not (an import without
+	// --with-deps): their labels name packages that do not exist yet.
+	NotWritten []string
 }
 
 // CellCount is one line of the per-cell summary.
@@ -35,6 +39,7 @@ type VerbatimTarget struct {
 func (r *run) report() *Report {
 	rep := &Report{}
 	cells := map[string]*CellCount{}
+	notWritten := map[string]bool{}
 	rep.Failures = append(rep.Failures, r.scanErrs...)
 	for _, cp := range r.order {
 		e := r.next.Packages[cp]
@@ -64,7 +69,18 @@ func (r *run) report() *Report {
 		for _, p := range e.Problems {
 			rep.Problems = append(rep.Problems, cp+": "+p)
 		}
+		for _, eb := range e.Ebuilds {
+			for _, dep := range eb.Deps {
+				if d := r.next.Packages[dep]; d != nil && d.Files == nil {
+					notWritten[dep] = true
+				}
+			}
+		}
 	}
+	for cp := range notWritten {
+		rep.NotWritten = append(rep.NotWritten, cp)
+	}
+	sort.Strings(rep.NotWritten)
 	for _, c := range cells {
 		rep.Cells = append(rep.Cells, *c)
 	}
@@ -94,6 +110,16 @@ func (rep *Report) Summary() string {
 	for _, c := range rep.Cells {
 		fmt.Fprintf(&b, "  %-14s %5d packages  %5d declarative  %5d verbatim\n", c.Cell, c.Packages, c.Declarative, c.Verbatim)
 	}
+	if n := len(rep.NotWritten); n > 0 {
+		const show = 8
+		names := rep.NotWritten[:min(n, show)]
+		more := ""
+		if n > show {
+			more = fmt.Sprintf(", ... %d more", n-show)
+		}
+		fmt.Fprintf(&b, "%d packages they depend on are in the repositories but not in the workspace (%s%s): their labels do not exist yet; import them too, or use --with-deps\n",
+			n, strings.Join(names, ", "), more)
+	}
 	return b.String()
 }
 
@@ -116,6 +142,10 @@ func (rep *Report) Text() string {
 	section("problems", len(rep.Problems))
 	for _, p := range rep.Problems {
 		fmt.Fprintln(&b, p)
+	}
+	section("dependencies not in the workspace", len(rep.NotWritten))
+	for _, cp := range rep.NotWritten {
+		fmt.Fprintln(&b, cp)
 	}
 	section("verbatim targets", len(rep.Verbatims))
 	for _, v := range rep.Verbatims {

@@ -603,11 +603,40 @@ func TestImportWithDeps(t *testing.T) {
 	if res.Report.Packages != 3 {
 		t.Errorf("report counts %d packages, want 3", res.Report.Packages)
 	}
+	if len(res.Report.NotWritten) != 0 {
+		t.Errorf("import --with-deps left dependencies out of the workspace: %v", res.Report.NotWritten)
+	}
 	// Evaluated: top, hello, both zlib ebuilds, and the blocked package
 	// (named, so resolution needs it); nothing else exists here, so add a
 	// package nobody names and check it stays unevaluated.
 	if res.Stats.Evaluated != 6 {
 		t.Errorf("import --with-deps evaluated %d ebuilds, want 6", res.Stats.Evaluated)
+	}
+}
+
+// TestImportNamesMissingDeps checks that an import without --with-deps says
+// which dependencies the workspace still lacks: their labels dangle until
+// they are imported too.
+func TestImportNamesMissingDeps(t *testing.T) {
+	f := newFixture(t)
+	writeTree(t, f.main, map[string]string{
+		"app-misc/top/top-1.ebuild": "SLOT=\"0\"\nRDEPEND=\"foo? ( || ( app-misc/hello dev-libs/missing ) ) !app-misc/broken\"\n",
+	})
+	f.only = []string{"app-misc/top"}
+	res := f.sync(false)
+	// hello is in the repository and named (inside a USE conditional and an
+	// ||); dev-libs/missing is in no repository (an unresolved atom, not
+	// this list); the blocked package is no dependency.
+	if diff := cmp.Diff([]string{"app-misc/hello"}, res.Report.NotWritten); diff != "" {
+		t.Errorf("NotWritten (-want +got):\n%s", diff)
+	}
+	if sum := res.Report.Summary(); !strings.Contains(sum, "1 packages they depend on are in the repositories but not in the workspace (app-misc/hello)") {
+		t.Errorf("summary does not name the missing dependency:\n%s", sum)
+	}
+	// After importing it (and what it needs), nothing is missing.
+	f.only = []string{"app-misc/top", "app-misc/hello", "sys-libs/zlib"}
+	if res := f.sync(false); len(res.Report.NotWritten) != 0 {
+		t.Errorf("after importing the dependencies, NotWritten = %v", res.Report.NotWritten)
 	}
 }
 
