@@ -78,7 +78,8 @@ func PrintfV(ctx context.Context, args []string) error {
 }
 
 // DeclareF runs DeclareFCommand: with names, print those that are
-// functions and fail if any is not; without, list every function.
+// functions and fail if any is not; without, list every function but the
+// evaluator's own (named __buckos*).
 func DeclareF(funcs map[string]*syntax.Stmt, stdout io.Writer, args []string) error {
 	var names []string
 	for _, a := range args[1:] {
@@ -90,7 +91,10 @@ func DeclareF(funcs map[string]*syntax.Stmt, stdout io.Writer, args []string) er
 	if len(names) == 0 {
 		all := make([]string, 0, len(funcs))
 		for n := range funcs {
-			all = append(all, n)
+			if !strings.HasPrefix(n, "__buckos") {
+				// The evaluator's own functions are not the script's.
+				all = append(all, n)
+			}
 		}
 		slices.Sort(all)
 		for _, n := range all {

@@ -104,6 +104,7 @@ func TestBridges(t *testing.T) {
 		{"printf -v array element", `declare -a a; printf -v 'a[2]' %03d 7; echo "${a[2]}"`, "007\n"},
 		{"printf -v in function is not local", `f() { printf -v g %s in-f; }; f; echo "$g"`, "in-f\n"},
 		{"declare -F", `f() { :; }; declare -F f; declare -F nope || echo missing`, "f\nmissing\n"},
+		{"declare -F lists", `b() { :; }; __buckos_x() { :; }; a() { :; }; declare -F`, "declare -f a\ndeclare -f b\n"},
 		{"declare -i", `f() { local -i i=2; i+=3; i+=i; echo $i; }; f`, "10\n"},
 		{"declare -l and -u", `declare -l lo=MiXeD; declare -u up=MiXeD; echo $lo $up`, "mixed MIXED\n"},
 		{"declare -gA in function", `f() { declare -gA m=([k]=v); }; f; echo "${m[k]}"`, "v\n"},
