@@ -128,7 +128,10 @@ download_source(
     src_uri = ["https://example.org/x-1.0.tar.gz"],
     sha256 = "` + strings.Repeat("a", 63) + `",
 )
-`, 3, []string{"fail: ", "x-1.0.tar.gz", "malformed sha256 checksum", "63", "64", "(raised at defs/private/checksum.bzl:"}},
+`, 3, []string{
+			`fail: download_source(name = "x-1.0.tar.gz"): malformed sha256 checksum: 63 characters, SHA256 wants 64 hex characters (got "` + strings.Repeat("a", 63) + `")`,
+			"(raised at defs/private/checksum.bzl:",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
