@@ -345,7 +345,10 @@ func (st *run) inheritLoad(ctx context.Context, args []string) error {
 	st.exportFuncs[st.depth] = nil
 	loc := st.e.eclasses.locate(name)
 	if loc == "" {
-		return st.failInherit(ctx, fmt.Sprintf("die: %s.eclass could not be found by inherit()", arg), nil)
+		// Portage's words first (the corpus compares failure reasons with
+		// them), then where we looked and what to do.
+		return st.failInherit(ctx, fmt.Sprintf("die: %s.eclass could not be found by inherit() (searched %s; add the eclass to one of them, or make the repository that has it a master: metadata/layout.conf masters, or --master)",
+			arg, strings.Join(st.e.opts.EclassDirs, ", ")), nil)
 	}
 	ec, err := st.e.eclasses.load(name, loc)
 	if err != nil {
