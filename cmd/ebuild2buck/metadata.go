@@ -103,7 +103,8 @@ Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 			if err != nil {
 				return err
 			}
-			ev := source.New(source.Options{EclassDirs: r.EclassDirs()})
+			// Only the md5-cache keys are written: skip Vars and Funcs.
+			ev := source.New(source.Options{EclassDirs: r.EclassDirs(), CacheKeysOnly: true})
 			// On an interrupt, finish the ebuilds under way (their entries
 			// are written whole), skip the rest and still report.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)

@@ -18,7 +18,7 @@ import (
 // Func is the source of one function as written in its file.
 type Func struct {
 	Name   string
-	Source string // printed by syntax.Printer, or the raw text when stubbed
+	Source string // printed by syntax.Printer, or the raw text when stubbed; "" under ParseOptions.NoSource
 	Line   int
 	Stub   bool // the body could not be parsed and was replaced by a stub
 }
@@ -62,6 +62,19 @@ var funcHead = regexp.MustCompile(`^(?:function[ \t]+)?([A-Za-z_][A-Za-z0-9_:.+-
 // retried; a warning records each stub. An error outside any top-level
 // function is returned as is.
 func Parse(src []byte, name string) (*File, error) {
+	return ParseWith(src, name, ParseOptions{})
+}
+
+// ParseOptions tunes Parse.
+type ParseOptions struct {
+	// NoSource leaves Func.Source empty for functions that parsed (stubs
+	// keep their raw text): printing every function body is a sizeable
+	// part of parsing, wasted when only the md5-cache keys are wanted.
+	NoSource bool
+}
+
+// ParseWith is Parse with options.
+func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 	// lines is the source split for stubbing, once the first parse failed.
 	var lines []string
 	stubs := map[int]stubInfo{} // first line (1-based) -> stub
@@ -70,7 +83,7 @@ func Parse(src []byte, name string) (*File, error) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(cur, stubs)
+			f.rewrite(cur, stubs, opts.NoSource)
 			f.redirChecked = nil
 			return f, nil
 		}

@@ -15,7 +15,7 @@ const DeclareFCommand = "__buckos_declare_F"
 // rewrite records every function's source and rewrites the tree for the
 // interpreter: function bodies maintain FUNCNAME and BASH_SOURCE, and
 // declare flags mvdan does not know are emulated or dropped.
-func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
+func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource bool) {
 	f.assoc = map[string]bool{}
 	ints := map[string]bool{}
 	// maybe are the expansions rewriteStmt might rewrite; whether it
@@ -60,7 +60,7 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo) {
 			fn := Func{Name: n.Name.Value, Line: line}
 			if st, ok := stubs[line]; ok && st.name == fn.Name {
 				fn.Source, fn.Stub = st.source, true
-			} else {
+			} else if !noSource {
 				var buf bytes.Buffer
 				printer.Print(&buf, n)
 				fn.Source = buf.String()

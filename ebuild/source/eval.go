@@ -114,7 +114,7 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 	if err != nil {
 		return nil, &Error{File: ref.Path, Line: headLine, Msg: err.Error(), Err: err}
 	}
-	f, err := shell.Parse(src, ref.Path)
+	f, err := shell.ParseWith(src, ref.Path, shell.ParseOptions{NoSource: e.opts.CacheKeysOnly})
 	if err != nil {
 		return nil, parseError(ref.Path, err)
 	}
@@ -431,11 +431,33 @@ func getStr(env expand.Environ, name string) (string, bool) {
 // value: split on IFS whitespace, join with single spaces; echo swallows
 // leading option words.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 	for len(fields) > 0 && isEchoOption(fields[0]) {
 		fields = fields[1:]
 	}
 	return strings.Join(fields, " ")
+}
+
+// collapsed reports whether collapse would return s unchanged: no tab or
+// newline, no leading, trailing or doubled space, no leading option word.
+func collapsed(s string) bool {
+	if s == "" || s[0] == ' ' || s[0] == '-' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n':
+			return false
+		case ' ':
+			if s[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isEchoOption(s string) bool {
@@ -512,10 +534,8 @@ func (st *run) dump() (*ebuild.Metadata, error) {
 
 	md := &ebuild.Metadata{
 		Ref:      st.ref,
-		Raw:      map[string]string{},
+		Raw:      make(map[string]string, len(vals)),
 		Eclasses: st.eclasses,
-		Vars:     make(map[string]ebuild.Var, len(env)),
-		Funcs:    make(map[string]ebuild.Func, len(st.r.Funcs)),
 		Warnings: st.warnings,
 	}
 	for k, v := range vals {
@@ -523,6 +543,11 @@ func (st *run) dump() (*ebuild.Metadata, error) {
 			md.Raw[k] = c
 		}
 	}
+	if st.e.opts.CacheKeysOnly {
+		return md, nil
+	}
+	md.Vars = make(map[string]ebuild.Var, len(env))
+	md.Funcs = make(map[string]ebuild.Func, len(st.r.Funcs))
 	for name, v := range env {
 		if !v.IsSet() || internalVar(name) {
 			continue

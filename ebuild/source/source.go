@@ -40,6 +40,11 @@ type Options struct {
 	Timeout time.Duration
 	// MaxSteps is the command budget of one ebuild (default 5,000,000).
 	MaxSteps int
+	// CacheKeysOnly makes Evaluate fill only what an md5-cache entry
+	// needs (Ref, Raw, Eclasses, MD5, Warnings): Metadata.Vars and
+	// Metadata.Funcs stay nil and the ebuild's function sources are not
+	// printed. The keys are the same either way.
+	CacheKeysOnly bool
 }
 
 const (
