@@ -86,7 +86,7 @@ func readCacheEntry(path string) (map[string]string, error) {
 	return m, sc.Err()
 }
 
-func findEbuilds(t *testing.T, dir string) []ebuild.Ref {
+func findEbuilds(t testing.TB, dir string) []ebuild.Ref {
 	t.Helper()
 	matches, err := filepath.Glob(filepath.Join(dir, "*", "*", "*.ebuild"))
 	if err != nil {
@@ -325,4 +325,29 @@ func TestCorpusGuru(t *testing.T) {
 		bar:        0.995,
 		keysOnly:   true,
 	})
+}
+
+// BenchmarkKeysOnlyGentoo evaluates every corpus gentoo ebuild the way
+// `ebuild2buck metadata` does (CacheKeysOnly, two workers, a fresh
+// evaluator per iteration so eclasses are parsed each time), without
+// writing entries.
+func BenchmarkKeysOnlyGentoo(b *testing.B) {
+	shared := os.Getenv("BUCKOS_SHARED")
+	if shared == "" {
+		b.Skip("BUCKOS_SHARED is not set: this benchmark needs the corpus gentoo tree under $BUCKOS_SHARED/corpus/gentoo")
+	}
+	dir := filepath.Join(shared, "corpus", "gentoo")
+	refs := findEbuilds(b, dir)
+	if len(refs) == 0 {
+		b.Fatalf("no ebuilds under %s", dir)
+	}
+	for b.Loop() {
+		e := New(Options{EclassDirs: []string{filepath.Join(dir, "eclass")}, CacheKeysOnly: true})
+		for _, o := range evaluateAll(e, refs, 2) {
+			if o.err != nil {
+				b.Fatalf("%s: %v", o.ref.CPF(), o.err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(refs)*b.N)/b.Elapsed().Seconds(), "ebuilds/s")
 }
