@@ -307,10 +307,16 @@ def package_target(
         eclass_srcs = [],
         env = {},
         run_tests = None,
+        unbuildable_reasons = [],
         labels = [],
         platforms = None,
         visibility = ["PUBLIC"]):
-    """Declares one package target (and its inline download_source, if any)."""
+    """Declares one package target (and its inline download_source, if any).
+
+    unbuildable_reasons are problems the generator found in the ebuild itself (e.g. a
+    patch its PATCHES names that the repository lacks): like an unresolved dependency,
+    they make the build of this version fail before any phase, not loading or analysis.
+    """
     if package == None:
         package = (category or "local") + "/" + name
     if "/" not in package:
@@ -351,7 +357,7 @@ def package_target(
     # it: loading fails, naming them. If the defaults already violate it (Gentoo leaves
     # the choice to the user, e.g. a Python target), this version is unbuildable until
     # the user chooses: it loads and analyses, and its build fails before any phase.
-    unbuildable = []
+    unbuildable = ["{}: {}".format(what, r) for r in unbuildable_reasons]
     problem = required_use_problem(what, required_use, eff, flags, state.use)
     if problem != None:
         if required_use_problem(what, required_use, state.defaults_all_on, flags) == None:

@@ -33,6 +33,11 @@ type Input struct {
 	// Index knows every package in play, this one included (with its
 	// masked flags); it also holds the layout.
 	Index *resolve.Index
+	// Files lists the package's files/ directory (paths below it,
+	// slash-separated); nil when unknown. A patch that PATCHES names but
+	// files/ lacks would be a missing source for Buck2: the version gets an
+	// unbuildable reason instead (Portage fails in src_prepare).
+	Files []string
 }
 
 // VersionReport says how one ebuild was translated.
@@ -261,7 +266,8 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 	a.list("rdepend", deps["RDEPEND"])
 	a.list("pdepend", deps["PDEPEND"])
 	a.list("idepend", deps["IDEPEND"])
-	a.list("patches", strs(plan.Patches))
+	patches, missing := g.presentPatches(plan.Patches)
+	a.list("patches", strs(patches))
 	if needsFilesDir(plan.Phases) {
 		a.add("files", &build.CallExpr{X: ident2("glob"), List: []build.Expr{&build.ListExpr{List: strs([]string{"files/**"})}}})
 	}
@@ -284,11 +290,35 @@ func (g *generator) version(m *ebuild.Metadata, masked bool) (build.Expr, Versio
 		}
 		a.add("env", d)
 	}
+	var reasons []string
+	for _, p := range missing {
+		reason := fmt.Sprintf("PATCHES names %s, which the repository's files/ does not have; fix the ebuild or add the patch with a fixup (docs/SYNC.md)", p)
+		reasons = append(reasons, reason)
+		g.rep.Problems = append(g.rep.Problems, r.CPF()+": "+reason)
+	}
+	a.list("unbuildable_reasons", strs(reasons))
 	keywords := strings.Fields(raw["KEYWORDS"])
 	labels := append([]string{"buckos:generated"}, platformLabels(keywords)...)
 	a.list("labels", strs(append(labels, "status:"+resolve.Status(keywords))))
 	a.list("visibility", strs([]string{"PUBLIC"}))
 	return &build.CallExpr{X: ident2(plan.Macro), List: a, ForceMultiLine: true}, vr, nil
+}
+
+// presentPatches splits the patches of a plan into those files/ has and
+// those it lacks; with Files unknown every patch counts as present.
+func (g *generator) presentPatches(patches []string) (present, missing []string) {
+	if g.in.Files == nil {
+		return patches, nil
+	}
+	for _, p := range patches {
+		rel, inFiles := strings.CutPrefix(p, "files/")
+		if inFiles && !slices.Contains(g.in.Files, rel) {
+			missing = append(missing, p)
+			continue
+		}
+		present = append(present, p)
+	}
+	return present, missing
 }
 
 // sources registers the distfiles of one ebuild and returns its srcs items.

@@ -358,3 +358,46 @@ func TestPlatformLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingPatch checks that a patch PATCHES names but files/ lacks never
+// becomes a source label (Buck2 would reject the package) but an
+// unbuildable reason of that version, reported as a problem; with files/
+// unknown nothing is dropped.
+func TestMissingPatch(t *testing.T) {
+	tests := []struct {
+		name        string
+		files       []string
+		wantPatches bool
+		wantReason  bool
+	}{
+		{"files/ has it", []string{"zlib-1.3.1-fix.patch", "other.patch"}, true, false},
+		{"files/ lacks it", []string{"other.patch"}, false, true},
+		{"files/ empty", []string{}, false, true},
+		{"files/ unknown", nil, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := zlibInput(t)
+			in.Files = tc.files
+			f, rep, err := Package(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(Print(f))
+			if got := strings.Contains(out, `patches = ["files/zlib-1.3.1-fix.patch"]`); got != tc.wantPatches {
+				t.Errorf("patches attribute present = %v, want %v:\n%s", got, tc.wantPatches, out)
+			}
+			const reason = "PATCHES names files/zlib-1.3.1-fix.patch, which the repository's files/ does not have"
+			if got := strings.Contains(out, "unbuildable_reasons = [\""+reason); got != tc.wantReason {
+				t.Errorf("unbuildable_reasons present = %v, want %v:\n%s", got, tc.wantReason, out)
+			}
+			problem := false
+			for _, p := range rep.Problems {
+				problem = problem || strings.Contains(p, reason)
+			}
+			if problem != tc.wantReason {
+				t.Errorf("problem reported = %v, want %v: %v", problem, tc.wantReason, rep.Problems)
+			}
+		})
+	}
+}

@@ -45,6 +45,10 @@ type Package struct {
 	// IUSE, KEYWORDS and SLOT are set; the package given to Generate has
 	// the full metadata.
 	Ebuilds []*ebuild.Metadata
+	// Files lists the package's files/ directory (paths below it,
+	// slash-separated), so the generator can tell a patch the repository
+	// lacks; nil when not read (inside World).
+	Files []string
 }
 
 // World is every package of a sync, for building the resolve index.

@@ -94,7 +94,7 @@ func (g *emitGenerator) Generate(ctx context.Context, pkg *Package) (out *Output
 	}
 	f, rep, err := gen.Package(gen.Input{
 		Repo: pkg.Repo.Name, Versions: pkg.Ebuilds, Manifest: manifest,
-		Mirrors: pkg.Repo.Mirror, Index: g.index,
+		Mirrors: pkg.Repo.Mirror, Index: g.index, Files: pkg.Files,
 	})
 	if err != nil {
 		return nil, err

@@ -251,6 +251,10 @@ func (r *run) generateOne(ctx context.Context, ps *pkgState, entry *indexPackage
 	cp := ps.pkg.CatPN
 	pkg := *ps.pkg
 	pkg.Ebuilds = nil
+	pkg.Files = make([]string, 0, len(files))
+	for _, f := range files {
+		pkg.Files = append(pkg.Files, f.rel)
+	}
 	for _, e := range ps.ebuilds {
 		if e.entry == nil {
 			continue
