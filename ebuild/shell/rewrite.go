@@ -49,7 +49,7 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource bool) {
 			return true
 		})
 	}
-	printer := syntax.NewPrinter()
+	var printer *syntax.Printer // made on first use: NoSource needs none
 	syntax.Walk(f.AST, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
@@ -61,6 +61,9 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource bool) {
 			if st, ok := stubs[line]; ok && st.name == fn.Name {
 				fn.Source, fn.Stub = st.source, true
 			} else if !noSource {
+				if printer == nil {
+					printer = syntax.NewPrinter()
+				}
 				var buf bytes.Buffer
 				printer.Print(&buf, n)
 				fn.Source = buf.String()

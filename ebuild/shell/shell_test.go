@@ -239,3 +239,34 @@ func TestCaseRewritten(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNoSource(t *testing.T) {
+	src := "x=1\nsrc_install() {\n\tlocal s=( a )\n\t[[ \" a\" =~ ^(\\ ${s[*]/%/|\\\\} )$ ]] || :\n}\npkg_setup() { echo hi; }\n"
+	funcs := func(opts ParseOptions) map[string]Func {
+		f, err := ParseWith([]byte(src), "t.ebuild", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]Func{}
+		for _, fn := range f.Funcs {
+			m[fn.Name] = fn
+		}
+		return m
+	}
+	full, bare := funcs(ParseOptions{}), funcs(ParseOptions{NoSource: true})
+	if !strings.Contains(full["pkg_setup"].Source, "echo hi") {
+		t.Errorf("full parse: pkg_setup source %q", full["pkg_setup"].Source)
+	}
+	// Without sources, only the printed text goes: stubs keep their raw
+	// text, names and lines stay.
+	want := map[string]Func{}
+	for name, fn := range full {
+		if !fn.Stub {
+			fn.Source = ""
+		}
+		want[name] = fn
+	}
+	if diff := cmp.Diff(want, bare); diff != "" {
+		t.Errorf("NoSource functions (-want +got):\n%s", diff)
+	}
+}
