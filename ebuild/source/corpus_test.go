@@ -327,11 +327,11 @@ func TestCorpusGuru(t *testing.T) {
 	})
 }
 
-// BenchmarkKeysOnlyGentoo evaluates every corpus gentoo ebuild the way
-// `ebuild2buck metadata` does (CacheKeysOnly, two workers, a fresh
-// evaluator per iteration so eclasses are parsed each time), without
-// writing entries.
-func BenchmarkKeysOnlyGentoo(b *testing.B) {
+// BenchmarkGentoo evaluates every corpus gentoo ebuild with two workers
+// and a fresh evaluator per iteration (eclasses are parsed each time),
+// without writing entries: "keys-only" the way `ebuild2buck metadata`
+// does it (Options.CacheKeysOnly), "full" the way sync does.
+func BenchmarkGentoo(b *testing.B) {
 	shared := os.Getenv("BUCKOS_SHARED")
 	if shared == "" {
 		b.Skip("BUCKOS_SHARED is not set: this benchmark needs the corpus gentoo tree under $BUCKOS_SHARED/corpus/gentoo")
@@ -341,13 +341,20 @@ func BenchmarkKeysOnlyGentoo(b *testing.B) {
 	if len(refs) == 0 {
 		b.Fatalf("no ebuilds under %s", dir)
 	}
-	for b.Loop() {
-		e := New(Options{EclassDirs: []string{filepath.Join(dir, "eclass")}, CacheKeysOnly: true})
-		for _, o := range evaluateAll(e, refs, 2) {
-			if o.err != nil {
-				b.Fatalf("%s: %v", o.ref.CPF(), o.err)
+	for _, mode := range []struct {
+		name     string
+		keysOnly bool
+	}{{"full", false}, {"keys-only", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for b.Loop() {
+				e := New(Options{EclassDirs: []string{filepath.Join(dir, "eclass")}, CacheKeysOnly: mode.keysOnly})
+				for _, o := range evaluateAll(e, refs, 2) {
+					if o.err != nil {
+						b.Fatalf("%s: %v", o.ref.CPF(), o.err)
+					}
+				}
 			}
-		}
+			b.ReportMetric(float64(len(refs)*b.N)/b.Elapsed().Seconds(), "ebuilds/s")
+		})
 	}
-	b.ReportMetric(float64(len(refs)*b.N)/b.Elapsed().Seconds(), "ebuilds/s")
 }
