@@ -225,19 +225,20 @@ func (st *run) source(ctx context.Context) error {
 		return &Error{File: st.ref.Path, Msg: "cannot start interpreter", Err: err}
 	}
 	st.r = r
-	prelude, err := st.e.prelude()
-	if err != nil {
+	if _, err := st.e.prelude(); err != nil {
 		return &Error{File: "prelude", Msg: "cannot parse prelude", Err: err}
 	}
-	if err := r.Run(ctx, prelude.AST); err != nil {
-		return &Error{File: "prelude", Msg: "prelude failed", Err: err}
-	}
+	// Reset now, not in Run, so that the function table set here stays.
+	r.Reset()
 	// An ebuild ends up with hundreds of functions: size the map once.
 	funcs := make(map[string]*syntax.Stmt, 512)
-	maps.Copy(funcs, r.Funcs)
 	maps.Copy(funcs, st.e.preludeFuncs)
 	r.Funcs = funcs
-	err = r.Run(ctx, st.file.AST)
+	// One script: the prelude's statements, then the ebuild's (a new
+	// slice: both are shared by concurrent evaluations).
+	stmts := make([]*syntax.Stmt, 0, len(st.e.preludeStmts)+len(st.file.AST.Stmts))
+	stmts = append(append(stmts, st.e.preludeStmts...), st.file.AST.Stmts...)
+	err = r.Run(ctx, &syntax.File{Name: st.file.AST.Name, Stmts: stmts})
 	if st.failure == nil && st.pending != nil {
 		st.failure = &Error{File: st.ref.Path, Msg: st.pending.Error(), Err: st.pending}
 	}

@@ -76,6 +76,16 @@ func (e *Evaluator) prelude() (*shell.File, error) {
 				e.preludeFuncs[fd.Name.Value] = fd.Body
 			}
 		}
+		// The prelude's functions go straight into each runner's function
+		// table, its other statements run ahead of the ebuild's: running
+		// the prelude as a script of its own cost an extra Run per ebuild.
+		for _, st := range e.preludeFile.AST.Stmts {
+			if fd, ok := st.Cmd.(*syntax.FuncDecl); ok && fd.Name != nil {
+				e.preludeFuncs[fd.Name.Value] = fd.Body
+			} else {
+				e.preludeStmts = append(e.preludeStmts, st)
+			}
+		}
 	})
 	return e.preludeFile, e.preludeErr
 }

@@ -66,8 +66,12 @@ type Evaluator struct {
 
 	preludeOnce sync.Once
 	preludeFile *shell.File
-	// preludeFuncs are the bodies of inheritFuncs, shared read-only.
+	// preludeFuncs are the bodies of inheritFuncs and of preludeFile's
+	// functions, shared read-only.
 	preludeFuncs map[string]*syntax.Stmt
+	// preludeStmts are preludeFile's other statements, run before the
+	// ebuild's.
+	preludeStmts []*syntax.Stmt
 	preludeErr   error
 }
 
