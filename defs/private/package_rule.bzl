@@ -242,20 +242,7 @@ def package_impl(ctx, extra_lines = []):
                 "logs": [DefaultInfo(default_output = logs)],
             },
         ),
-        PackageInfo(
-            package = a.package,
-            version = a.version,
-            slot = a.slot,
-            subslot = a.subslot,
-            iuse = [f.lstrip("+-") for f in a.iuse],
-            use = a.use,
-            image = image,
-            runtime = runtime,
-            pdepend = a.pdepend,
-            idepend = a.idepend,
-            license = a.license,
-            build_system = a.build_system,
-        ),
+        package_info(a, image, runtime, a.build_system),
     ]
 
 # Build-system attributes and the shell arrays they become in ebuild.sh.
@@ -286,3 +273,21 @@ def package_rule_impl(ctx):
     if python:
         extra.append("PYTHON=" + shell_quote(python))
     return package_impl(ctx, extra)
+
+def package_info(a, image, runtime, build_system):
+    """The PackageInfo of a package target: a are its attributes, image its installed
+    image, runtime the ImageTSet of its runtime closure."""
+    return PackageInfo(
+        package = a.package,
+        version = a.version,
+        slot = a.slot,
+        subslot = a.subslot,
+        iuse = [f.lstrip("+-") for f in a.iuse],
+        use = a.use,
+        image = image,
+        runtime = runtime,
+        pdepend = a.pdepend,
+        idepend = a.idepend,
+        license = a.license,
+        build_system = build_system,
+    )

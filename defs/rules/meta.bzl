@@ -1,6 +1,6 @@
 """The meta package rule: nothing to build (virtual/*, acct-*), only dependency edges."""
 
-load("@root//defs/private:package_rule.bzl", "unbuildable_action", "use_requirement_problems")
+load("@root//defs/private:package_rule.bzl", "package_info", "unbuildable_action", "use_requirement_problems")
 load("@root//defs/private:providers.bzl", "ImageTSet", "PackageInfo")
 
 def _meta_impl(ctx):
@@ -21,20 +21,7 @@ def _meta_impl(ctx):
     )
     return [
         DefaultInfo(default_output = image),
-        PackageInfo(
-            package = a.package,
-            version = a.version,
-            slot = a.slot,
-            subslot = a.subslot,
-            iuse = [f.lstrip("+-") for f in a.iuse],
-            use = a.use,
-            image = image,
-            runtime = runtime,
-            pdepend = a.pdepend,
-            idepend = a.idepend,
-            license = a.license,
-            build_system = "none",
-        ),
+        package_info(a, image, runtime, "none"),
     ]
 
 meta_package_rule = rule(
