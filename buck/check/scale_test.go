@@ -103,10 +103,9 @@ func TestScale(t *testing.T) {
 	if total != 3*n {
 		t.Errorf("targets = %d, want %d", total, 3*n)
 	}
+	// Speed is measured by BenchmarkCheck600, not asserted here: a timed
+	// assertion fails on a busy machine without telling anything.
 	t.Logf("checked %d packages in %v", n, took)
-	if took > 5*time.Second {
-		t.Errorf("checking %d packages took %v, want well under a few seconds", n, took)
-	}
 }
 
 func BenchmarkCheck600(b *testing.B) {
