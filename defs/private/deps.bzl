@@ -110,8 +110,9 @@ def _label_of(item, what):
             break
     fail("{}: expected a label, got {}".format(what, repr(item)))
 
-def _labels_in(item):
-    """All plain labels anywhere inside item (conditions ignored)."""
+def _leaves(item):
+    """Every leaf item anywhere inside item, conditions ignored: label strings,
+    version_dep and unresolved items (blockers are checks, not leaves)."""
     out = []
     stack = [item]
     for _ in range(1000000):
@@ -119,7 +120,7 @@ def _labels_in(item):
             break
         x = stack.pop()
         k = kind_of(x)
-        if k == "string":
+        if k == "string" or k == "version_dep" or k == "unresolved":
             out.append(x)
         elif k == "list" or k == "tuple":
             stack.extend(list(x))
@@ -130,29 +131,21 @@ def _labels_in(item):
             stack.extend(x.alternatives)
         elif k == "use_req" or k == "slot_op":
             stack.append(x.label)
+    return out
+
+def _labels_in(item):
+    """All plain labels anywhere inside item (conditions ignored)."""
+    out = []
+    for x in _leaves(item):
+        k = kind_of(x)
+        if k == "string":
+            out.append(x)
         elif k == "version_dep":
             out.append(x.package + ":" + x.package.split("/")[-1])
     return out
 
 def _has_unresolved(item):
-    stack = [item]
-    for _ in range(1000000):
-        if not stack:
-            break
-        x = stack.pop()
-        k = kind_of(x)
-        if k == "unresolved":
-            return True
-        if k == "list" or k == "tuple":
-            stack.extend(list(x))
-        elif k == "use_if":
-            stack.extend(x.then)
-            stack.extend(x.otherwise)
-        elif k == "any_of":
-            stack.extend(x.alternatives)
-        elif k == "use_req" or k == "slot_op":
-            stack.append(x.label)
-    return False
+    return len([x for x in _leaves(item) if kind_of(x) == "unresolved"]) > 0
 
 def resolve_use_requirement(req, use, iuse_flags, what):
     """Turns one atom USE dependency into "flag", "-flag" (keeping "(+)"/"(-)") or None."""
