@@ -22,6 +22,10 @@ type eclassFile struct {
 	// body is the whole eclass as a function body, so that sourcing it runs
 	// in a function scope exactly like Portage's inherit sources it.
 	body *syntax.Stmt
+	// memoUnsafe: the eclass's own statements read what memoisation
+	// cannot record (memo.go); its unsafe function bodies are in
+	// fileCache.unsafe.
+	memoUnsafe bool
 }
 
 type cacheEntry struct {
@@ -43,6 +47,7 @@ type fileCache struct {
 
 	ownersMu sync.RWMutex
 	owners   map[*syntax.Stmt]*eclassFile // function body -> the eclass declaring it
+	unsafe   map[*syntax.Stmt]bool        // function bodies memoisation cannot record
 }
 
 func newFileCache(dirs []string) *fileCache {
@@ -54,6 +59,7 @@ func newFileCache(dirs []string) *fileCache {
 		stubBodies: map[*syntax.Stmt]shell.Func{},
 		stubImpl:   map[*syntax.Stmt]string{},
 		owners:     map[*syntax.Stmt]*eclassFile{},
+		unsafe:     map[*syntax.Stmt]bool{},
 	}
 }
 
@@ -108,9 +114,17 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 			file: f,
 			body: shell.SourceBody(f, "inherit"),
 		}
+		for _, st := range f.AST.Stmts {
+			if memoUnsafeNode(st) {
+				ent.ec.memoUnsafe = true
+			}
+		}
 		c.ownersMu.Lock()
 		for body := range f.Funcs {
 			c.owners[body] = ent.ec
+			if memoUnsafeNode(body) {
+				c.unsafe[body] = true
+			}
 		}
 		c.ownersMu.Unlock()
 	})
@@ -137,6 +151,14 @@ func (c *fileCache) stub(phase, impl string) (*shell.File, error) {
 		c.stubImpl[body] = impl
 	}
 	return f, nil
+}
+
+// memoUnsafe reports whether an eclass function body reads what
+// memoisation cannot record.
+func (c *fileCache) memoUnsafe(body *syntax.Stmt) bool {
+	c.ownersMu.RLock()
+	defer c.ownersMu.RUnlock()
+	return c.unsafe[body]
 }
 
 // owner returns the eclass that declares the function body, or nil.

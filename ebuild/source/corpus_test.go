@@ -344,10 +344,11 @@ func BenchmarkGentoo(b *testing.B) {
 	for _, mode := range []struct {
 		name     string
 		keysOnly bool
-	}{{"full", false}, {"keys-only", true}} {
+		noMemo   bool
+	}{{"full", false, false}, {"keys-only", true, false}, {"keys-only-nomemo", true, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
-				e := New(Options{EclassDirs: []string{filepath.Join(dir, "eclass")}, CacheKeysOnly: mode.keysOnly})
+				e := New(Options{EclassDirs: []string{filepath.Join(dir, "eclass")}, CacheKeysOnly: mode.keysOnly, NoMemo: mode.noMemo})
 				for _, o := range evaluateAll(e, refs, 2) {
 					if o.err != nil {
 						b.Fatalf("%s: %v", o.ref.CPF(), o.err)

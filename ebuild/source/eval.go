@@ -99,6 +99,13 @@ type run struct {
 	vfiles      [][]byte
 	lastArg     string
 	nonfatal    atomic.Int32
+
+	// Memoised eclass sourcing (memo.go): sub is the recording running
+	// now and cur its runner (nil: the ebuild's runner st.r runs); memoOff
+	// says the ebuild changed state a recording cannot start from.
+	sub     *memoRec
+	cur     *interp.Runner
+	memoOff bool
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Metadata, err error) {
@@ -214,7 +221,7 @@ func (st *run) source(ctx context.Context) error {
 		},
 	})
 	opts := []interp.RunnerOption{
-		interp.Env(expand.ListEnviron(st.environment()...)),
+		interp.Env(ebuildEnv{list: expand.ListEnviron(st.environment()...), st: st}),
 		interp.Dir("/"),
 		interp.StdIO(nil, io.Discard, &st.stderr),
 		interp.CallHandler(st.call),
@@ -388,11 +395,22 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	}
 	args = shell.RewriteCall(args)
+	if st.sub != nil {
+		if err := st.memoNoteCall(args); err != nil {
+			return nil, err
+		}
+	} else if memoAbortCommands[args[0]] {
+		st.memoOff = true
+	}
 	switch args[0] {
 	case "eval", "source", ".":
 		return append([]string{nestCommand}, args...), nil
+	case sourceFuncName:
+		if st.sub == nil {
+			return st.memoSource(ctx, args)
+		}
 	}
-	if body := st.r.Funcs[args[0]]; body != nil {
+	if body := st.funcs()[args[0]]; body != nil {
 		if st.e.banned[args[0]] {
 			return nil, st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", args[0]), nil)
 		}

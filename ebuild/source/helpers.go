@@ -70,6 +70,12 @@ func (e *Evaluator) prelude() (*shell.File, error) {
 			e.preludeErr = err
 			return
 		}
+		m, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(memoScriptSource), "memo")
+		if err != nil {
+			e.preludeErr = err
+			return
+		}
+		e.memoScript = m.Stmts
 		e.preludeFuncs = map[string]*syntax.Stmt{}
 		for _, st := range f.Stmts {
 			if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
@@ -222,7 +228,14 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 	case shell.PatSubCommand:
 		return shell.PatSub(ctx, args)
 	case shell.DeclareFCommand:
-		return shell.DeclareF(st.r.Funcs, hc.Stdout, args)
+		if st.sub != nil && len(args) == 1 {
+			st.sub.setTaint("functions listed")
+		}
+		return shell.DeclareF(st.funcs(), hc.Stdout, args)
+	case memoDoneCmd:
+		return st.memoEnd(args)
+	case memoStatusCmd:
+		return st.memoStatus(args)
 	case shell.UnparsedCommand:
 		return st.fail(ctx, "function body could not be parsed and was called in global scope: "+strings.Join(args[1:], " "), nil)
 	case nestCommand:
@@ -370,6 +383,9 @@ func (st *run) inheritLoad(ctx context.Context, args []string) error {
 		st.mu.Unlock()
 		return perr
 	}
+	if st.sub != nil && !slices.Contains(st.loaded[st.sub.loaded0:], ec) {
+		st.memoNoteBool(inLoaded, ec.path, slices.Contains(st.loaded[:st.sub.loaded0], ec))
+	}
 	if !slices.Contains(st.loaded, ec) {
 		st.loaded = append(st.loaded, ec)
 		for _, w := range ec.file.Warnings {
@@ -377,16 +393,23 @@ func (st *run) inheritLoad(ctx context.Context, args []string) error {
 		}
 		st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
 	}
+	if st.sub != nil {
+		if ec.memoUnsafe {
+			st.sub.setTaint(name + ".eclass reads what cannot be recorded")
+		}
+		st.sub.sourced[ec] = true
+	}
 	st.sourcing = append(st.sourcing, ec)
-	st.r.Funcs[sourceFuncName] = ec.body
+	st.funcs()[sourceFuncName] = ec.body
 	return nil
 }
 
 // inheritEnd runs inside inheritFunc after the eclass was sourced, while
 // its accumulated variables are still the function's locals: it adds them
-// to the E_* values, applies EXPORT_FUNCTIONS and records the eclass. It
-// fails (status 1) when the eclass was inherited before, so that the shell
-// adds it to INHERITED only once.
+// to the E_* values, applies EXPORT_FUNCTIONS and records the eclass, which
+// adds it to INHERITED (ebuildEnv). Only when the script assigned
+// INHERITED itself does it fail (status 1) so that the shell appends to
+// that value instead.
 func (st *run) inheritEnd(ctx context.Context, args []string) error {
 	if len(args) != 3 || len(st.sourcing) == 0 {
 		return st.failInherit(ctx, "internal: bad inherit end", nil)
@@ -395,27 +418,19 @@ func (st *run) inheritEnd(ctx context.Context, args []string) error {
 	arg, name := args[1], args[2]
 	ec := st.sourcing[len(st.sourcing)-1]
 	st.sourcing = st.sourcing[:len(st.sourcing)-1]
-	delete(st.r.Funcs, sourceFuncName)
+	delete(st.funcs(), sourceFuncName)
 	vars := portageAccumulated
 	if st.api.Accumulates("PROPERTIES") {
 		vars = accumulatedPR
 	}
 	for _, v := range vars {
 		if val, set := getStr(hc.Env, v); set {
-			if e := st.accum[v]; e != nil {
-				if *e != "" {
-					*e += " "
-				}
-				*e += val
-			} else {
-				s := val
-				st.accum[v] = &s
-			}
+			st.accumulate(v, val)
 		}
 	}
 	for _, ph := range st.exportFuncs[st.depth] {
 		impl := name + "_" + ph
-		if st.r.Funcs[impl] == nil {
+		if st.funcs()[impl] == nil {
 			return st.failInherit(ctx, fmt.Sprintf("die: EXPORT_FUNCTIONS: %s is not defined", impl), nil)
 		}
 		stub, err := st.e.eclasses.stub(ph, impl)
@@ -423,18 +438,43 @@ func (st *run) inheritEnd(ctx context.Context, args []string) error {
 			return st.failInherit(ctx, "cannot define EXPORT_FUNCTIONS stub", err)
 		}
 		for body := range stub.Funcs {
-			st.r.Funcs[ph] = body
+			st.funcs()[ph] = body
 		}
 	}
 	st.exportFuncs[st.depth] = nil
 	if st.depth == 1 {
 		st.explicit = append(st.explicit, arg)
 	}
+	if st.sub != nil && !slices.Contains(st.inherited[st.sub.inh0:], arg) {
+		st.memoNoteBool(inInherited, arg, slices.Contains(st.inherited[:st.sub.inh0], arg))
+	}
 	if slices.Contains(st.inherited, arg) {
+		return nil
+	}
+	var assigned bool
+	if st.sub != nil {
+		// Reading INHERITED here is inherit's bookkeeping, not the
+		// eclass's: it must not become an input of the recording.
+		st.sub.mu.Lock()
+		st.sub.quiet = true
+		st.sub.mu.Unlock()
+		assigned = st.inheritedAssigned(hc.Env)
+		st.sub.mu.Lock()
+		st.sub.quiet = false
+		st.sub.mu.Unlock()
+		if assigned {
+			st.sub.setTaint("INHERITED assigned")
+		}
+	} else {
+		assigned = st.inheritedAssigned(hc.Env)
+	}
+	st.mu.Lock()
+	st.inherited = append(st.inherited, arg)
+	st.mu.Unlock()
+	st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
+	if assigned {
 		return interp.ExitStatus(1)
 	}
-	st.inherited = append(st.inherited, arg)
-	st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
 	return nil
 }
 
@@ -455,7 +495,7 @@ func inheritFuncs() string {
 		fmt.Fprintf(&b, "\tunset %s\n", names)
 		fmt.Fprintf(&b, "\t%s \"$2\" \"$3\" || return 1\n", inheritLoadCmd)
 		fmt.Fprintf(&b, "\t%s || %s\n", sourceFuncName, sourceFailed)
-		fmt.Fprintf(&b, "\tif %s \"$2\" \"$3\"; then INHERITED+=\" $2\"; export INHERITED; fi\n}\n", inheritEndCmd)
+		fmt.Fprintf(&b, "\t%s \"$2\" \"$3\" || { INHERITED+=\" $2\"; export INHERITED; }\n}\n", inheritEndCmd)
 	}
 	return b.String()
 }
@@ -476,10 +516,32 @@ func (st *run) virtual(path string) ([]byte, bool) {
 // assocOrder finds the declared key order of an associative array in the
 // ebuild or the eclasses loaded so far.
 func (st *run) assocOrder(name string) []string {
+	if st.sub == nil {
+		return st.assocOrderIn(name, st.loaded)
+	}
+	// In a recording, what the ebuild and the eclasses loaded before
+	// declared is an input; the rest the recorded eclasses declared.
+	n := st.sub.loaded0
+	o := st.assocOrderIn(name, st.loaded[:n])
+	st.sub.note(memoInput{inAssoc, name}, assocValue(o))
+	if o != nil {
+		return o
+	}
+	for _, ec := range st.loaded[n:] {
+		if o, ok := ec.file.AssocOrder[name]; ok {
+			return o
+		}
+	}
+	return nil
+}
+
+// assocOrderIn looks for the declared key order in the ebuild, then in
+// loaded.
+func (st *run) assocOrderIn(name string, loaded []*eclassFile) []string {
 	if o, ok := st.file.AssocOrder[name]; ok {
 		return o
 	}
-	for _, ec := range st.loaded {
+	for _, ec := range loaded {
 		if o, ok := ec.file.AssocOrder[name]; ok {
 			return o
 		}

@@ -45,6 +45,9 @@ type Options struct {
 	// Metadata.Funcs stay nil and the ebuild's function sources are not
 	// printed. The keys are the same either way.
 	CacheKeysOnly bool
+	// NoMemo sources every eclass in place instead of replaying recorded
+	// sourcings (memo.go); the metadata is the same either way.
+	NoMemo bool
 }
 
 const (
@@ -73,6 +76,9 @@ type Evaluator struct {
 	// ebuild's.
 	preludeStmts []*syntax.Stmt
 	preludeErr   error
+	memoScript   []*syntax.Stmt // what a recording runs (memorun.go)
+
+	memo *memoStore // nil with Options.NoMemo
 }
 
 // New returns an Evaluator for opts.
@@ -87,11 +93,24 @@ func New(opts Options) *Evaluator {
 	for _, name := range globalBanned {
 		banned[name] = true
 	}
-	return &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned, matchers: map[string]func(string) bool{}}
+	e := &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned, matchers: map[string]func(string) bool{}}
+	if !opts.NoMemo {
+		e.memo = newMemoStore()
+	}
+	return e
 }
 
 // Evaluate sources the ebuild ref names and returns its metadata. Every
 // failure is an *Error naming the file and line where it happened.
 func (e *Evaluator) Evaluate(ctx context.Context, ref ebuild.Ref) (*ebuild.Metadata, error) {
 	return e.evaluate(ctx, ref)
+}
+
+// Memo returns the counters of memoised eclass sourcing (nil with
+// Options.NoMemo).
+func (e *Evaluator) Memo() *MemoStats {
+	if e.memo == nil {
+		return nil
+	}
+	return &e.memo.stats
 }

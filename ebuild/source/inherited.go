@@ -1,0 +1,64 @@
+package source
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+)
+
+// ebuildEnv is the base environment of an evaluation: the PMS variables,
+// INHERITED computed from the eclasses inherit recorded, and no user
+// home directories. Keeping
+// INHERITED on the Go side (rather than appending to a shell variable in
+// every inherit) means an eclass's sourcing no longer reads the list of
+// eclasses inherited before it, which would make each memoised sourcing
+// (memo.go) depend on everything the ebuild inherited first.
+type ebuildEnv struct {
+	list expand.Environ
+	st   *run
+}
+
+func (e ebuildEnv) Get(name string) expand.Variable {
+	if name == "INHERITED" {
+		return e.st.inheritedVar()
+	}
+	if user, ok := strings.CutPrefix(name, "HOME "); ok {
+		// The interpreter asks for "HOME user" to expand ~user, and
+		// asks the system's user database (files outside the sandbox)
+		// when the environment has no answer. No user is known here:
+		// ~user stays as written, as bash leaves an unknown user's.
+		return expand.Variable{Set: true, Kind: expand.String, Str: "~" + user}
+	}
+	return e.list.Get(name)
+}
+
+func (e ebuildEnv) Each(f func(string, expand.Variable) bool) {
+	ok := true
+	e.list.Each(func(name string, v expand.Variable) bool {
+		ok = f(name, v)
+		return ok
+	})
+	if v := e.st.inheritedVar(); ok && v.IsSet() {
+		f("INHERITED", v)
+	}
+}
+
+// inheritedVar is INHERITED as Portage's inherit leaves it: each eclass
+// inherited once, in order, after a space; exported; unset before the
+// first inherit.
+func (st *run) inheritedVar() expand.Variable {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.inherited) == 0 {
+		return expand.Variable{}
+	}
+	return expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: " " + strings.Join(st.inherited, " ")}
+}
+
+// inheritedAssigned reports whether the script assigned INHERITED itself,
+// so that the visible value is no longer the one inheritedVar computes.
+func (st *run) inheritedAssigned(env expand.Environ) bool {
+	v := env.Get("INHERITED")
+	own := st.inheritedVar()
+	return v.IsSet() != own.IsSet() || v.Str != own.Str || v.Kind != own.Kind
+}

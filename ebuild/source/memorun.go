@@ -1,0 +1,531 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"buckos.dev/buckos/ebuild/shell"
+)
+
+const (
+	memoDoneCmd    = "__buckos_memo_done"   // ends a recording: $? of the eclass
+	memoStatusCmd  = "__buckos_memo_status" // ends a replay: status and $_
+	memoReplayFunc = "__buckos_memo_replay"
+)
+
+// errMemoAbort stops a recording that met something it cannot replay; the
+// eclass is then sourced in place.
+var errMemoAbort = errors.New("memoisation aborted")
+
+// memoAbortCommands change state a replay does not carry over (options,
+// directory, traps, aliases, the file mode mask).
+var memoAbortCommands = map[string]bool{
+	"set": true, "shopt": true, "cd": true, "pushd": true, "popd": true, "trap": true,
+	"alias": true, "unalias": true, "umask": true, "exec": true, "wait": true,
+	"getopts": true,
+}
+
+// funcLookupCommands read the function table for their arguments.
+var funcLookupCommands = map[string]bool{
+	"type": true, "command": true, "declare": true, "typeset": true, "unset": true,
+	"hash": true, "builtin": true, shell.DeclareFCommand: true,
+}
+
+// memoRec is one recording: the trace of what the eclass read from its
+// caller, and why it cannot be kept (taint) or replayed (abort).
+type memoRec struct {
+	mu    sync.Mutex
+	main  expand.Environ // the caller's scopes, unchanged while the eclass runs
+	funcs map[string]*syntax.Stmt
+	on    bool
+	ended bool
+	quiet bool // reads are the evaluator's own
+	seen  map[memoInput]bool
+	steps []memoStep
+	taint string
+	abort string
+
+	status  uint8
+	accum   []accumOp
+	sourced map[*eclassFile]bool // the eclasses this recording sourced
+	loaded0 int // len(st.loaded) when the recording started
+	inh0    int // len(st.inherited)
+}
+
+func (rec *memoRec) note(in memoInput, val memoValue) {
+	rec.mu.Lock()
+	if rec.on && !rec.ended && !rec.quiet && !rec.seen[in] {
+		rec.seen[in] = true
+		rec.steps = append(rec.steps, memoStep{in, val})
+	}
+	rec.mu.Unlock()
+}
+
+// internal marks an input as produced by the eclass itself from here on.
+func (rec *memoRec) internal(in memoInput) {
+	rec.mu.Lock()
+	rec.seen[in] = true
+	rec.mu.Unlock()
+}
+
+func (rec *memoRec) setTaint(why string) {
+	rec.mu.Lock()
+	if rec.taint == "" {
+		rec.taint = why
+	}
+	rec.mu.Unlock()
+}
+
+// trackEnv is the recording runner's base environment: the caller's
+// variables, each read noted once.
+type trackEnv struct{ rec *memoRec }
+
+func (t trackEnv) Get(name string) expand.Variable {
+	v := t.rec.main.Get(name)
+	t.rec.note(memoInput{inVar, name}, varValue(v))
+	return v
+}
+
+func (t trackEnv) Each(f func(string, expand.Variable) bool) {
+	t.rec.mu.Lock()
+	ended := t.rec.ended
+	t.rec.mu.Unlock()
+	if ended {
+		// The runner collects its own variables when the run ends.
+		return
+	}
+	t.rec.setTaint("variables listed")
+	t.rec.main.Each(f)
+}
+
+// memoSnap is the evaluation state a recording may change, to undo it.
+type memoSnap struct {
+	warnings, eclasses, inherited, loaded, vfiles, stderr, sourcing, inheritAt int
+	depth                                                                     int
+	lastArg                                                                   string
+	hasStubs                                                                  bool
+	accum                                                                     map[string]*string
+	nonfatal, nesting                                                         int32
+}
+
+func (st *run) snapshot() memoSnap {
+	s := memoSnap{
+		warnings: len(st.warnings), eclasses: len(st.eclasses), inherited: len(st.inherited),
+		loaded: len(st.loaded), vfiles: len(st.vfiles), stderr: len(st.stderr.buf),
+		sourcing: len(st.sourcing), inheritAt: len(st.inheritAt), depth: st.depth,
+		lastArg: st.lastArg, hasStubs: st.hasStubs, accum: make(map[string]*string, len(st.accum)),
+		nonfatal: st.nonfatal.Load(), nesting: st.nesting.Load(),
+	}
+	for k, v := range st.accum {
+		c := *v
+		s.accum[k] = &c
+	}
+	return s
+}
+
+func (st *run) rollback(s memoSnap) {
+	st.warnings = st.warnings[:s.warnings]
+	st.eclasses = st.eclasses[:s.eclasses]
+	st.mu.Lock()
+	st.inherited = st.inherited[:s.inherited]
+	st.mu.Unlock()
+	st.loaded = st.loaded[:s.loaded]
+	st.vfiles = st.vfiles[:s.vfiles]
+	st.stderr.buf = st.stderr.buf[:s.stderr]
+	st.sourcing = st.sourcing[:s.sourcing]
+	st.inheritAt = st.inheritAt[:s.inheritAt]
+	st.depth, st.lastArg, st.hasStubs, st.accum = s.depth, s.lastArg, s.hasStubs, s.accum
+	st.nonfatal.Store(s.nonfatal)
+	st.nesting.Store(s.nesting)
+	for d := range st.exportFuncs {
+		if d > s.depth {
+			delete(st.exportFuncs, d)
+		}
+	}
+	st.exportFuncs[s.depth] = nil
+}
+
+// funcs is the function table of the runner running now.
+func (st *run) funcs() map[string]*syntax.Stmt {
+	if st.cur != nil {
+		return st.cur.Funcs
+	}
+	return st.r.Funcs
+}
+
+// memoSource runs in place of the call that sources a top-level eclass
+// (sourceFuncName at inherit depth 1): it replays a recorded sourcing
+// whose inputs match, or records one, and returns the command to run
+// instead; args unchanged when the eclass must be sourced in place.
+func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) {
+	if st.e.memo == nil || st.memoOff || st.sub != nil || st.depth != 1 || len(st.sourcing) == 0 || st.nonfatal.Load() != 0 {
+		return args, nil
+	}
+	ec := st.sourcing[len(st.sourcing)-1]
+	if ec.memoUnsafe {
+		return args, nil
+	}
+	hc := interp.HandlerCtx(ctx)
+	// A recording runner starts with these as a fresh runner sets them.
+	if v, _ := getStr(hc.Env, "IFS"); v != " \t\n" {
+		return args, nil
+	}
+	if v, _ := getStr(hc.Env, "OPTIND"); v != "1" {
+		return args, nil
+	}
+	if v, _ := getStr(hc.Env, "PWD"); v != hc.Dir || st.inheritedAssigned(hc.Env) {
+		return args, nil
+	}
+	root := memoRoot{path: ec.path, eapi: st.api.Name, lastArg: st.lastArg, hasStubs: st.hasStubs}
+	if out := st.e.memo.lookup(root, func(in memoInput) memoValue { return st.entryValue(hc.Env, in, len(st.loaded), len(st.inherited)) }); out != nil {
+		st.e.memo.stats.Hits.Add(1)
+		return st.replay(out), nil
+	}
+	if !st.e.memo.wanted(root) {
+		st.e.memo.stats.InPlace.Add(1)
+		return args, nil
+	}
+	st.e.memo.stats.Recorded.Add(1)
+	out, rec, err := st.record(ctx, hc, ec)
+	if err != nil || out == nil {
+		if err == nil {
+			st.e.memo.aborted(root)
+			st.e.memo.stats.Undone.Add(1)
+		}
+		return args, err
+	}
+	if rec.taint == "" {
+		st.e.memo.insert(root, rec.steps, out)
+	}
+	return st.replay(out), nil
+}
+
+// entryValue reads an input from the state when the eclass starts (the
+// first loaded and inherited entries of st: later ones are the eclass's).
+func (st *run) entryValue(env expand.Environ, in memoInput, loaded, inherited int) memoValue {
+	switch in.kind {
+	case inVar:
+		return varValue(env.Get(in.name))
+	case inFunc:
+		return memoValue{kind: 'f', fn: st.r.Funcs[in.name]}
+	case inInherited:
+		return boolValue(slices.Contains(st.inherited[:inherited], in.name))
+	case inLoaded:
+		return boolValue(slices.ContainsFunc(st.loaded[:loaded], func(ec *eclassFile) bool { return ec.path == in.name }))
+	case inAssoc:
+		return assocValue(st.assocOrderIn(in.name, st.loaded[:loaded]))
+	}
+	return memoValue{}
+}
+
+// record sources ec in a runner of its own and returns its effects; nil
+// effects (and the state rolled back) when it must run in place instead.
+func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassFile) (*memoOut, *memoRec, error) {
+	rec := &memoRec{main: hc.Env, funcs: st.r.Funcs, seen: map[memoInput]bool{}, loaded0: len(st.loaded), inh0: len(st.inherited),
+		sourced: map[*eclassFile]bool{ec: true}}
+	snap := st.snapshot()
+	opts := []interp.RunnerOption{
+		interp.Env(trackEnv{rec}),
+		interp.Dir(hc.Dir),
+		interp.StdIO(nil, io.Discard, &st.stderr),
+		interp.CallHandler(st.call),
+	}
+	opts = append(opts, st.sb.Options(st.helpers)...)
+	sub, err := interp.New(opts...)
+	if err != nil {
+		return nil, nil, &Error{File: st.ref.Path, Msg: "cannot start interpreter", Err: err}
+	}
+	sub.Reset()
+	sub.Funcs = maps.Clone(st.r.Funcs)
+	st.sub, st.cur = rec, sub
+	rec.on = true
+	runErr := sub.Run(ctx, &syntax.File{Name: st.file.AST.Name, Stmts: st.e.memoScript})
+	st.sub, st.cur = nil, nil
+
+	st.mu.Lock()
+	failed := st.failure
+	st.mu.Unlock()
+	if failed != nil {
+		return nil, nil, failed
+	}
+	if ctx.Err() != nil {
+		return nil, nil, st.timeout(ctx)
+	}
+	if rec.abort != "" || !rec.ended || sub.Exited() || (runErr != nil && !isExitStatus(runErr)) {
+		st.rollback(snap)
+		return nil, rec, nil
+	}
+	out := &memoOut{
+		funcs:       map[string]*syntax.Stmt{},
+		warnings:    slices.Clone(st.warnings[snap.warnings:]),
+		eclasses:    slices.Clone(st.eclasses[snap.eclasses:]),
+		inherited:   slices.Clone(st.inherited[snap.inherited:]),
+		loaded:      slices.Clone(st.loaded[snap.loaded:]),
+		accum:       rec.accum,
+		exportFuncs: slices.Clone(st.exportFuncs[st.depth]),
+		stderr:      slices.Clone(st.stderr.buf[snap.stderr:]),
+	}
+	if len(st.vfiles) != snap.vfiles {
+		rec.setTaint("process substitution")
+	}
+	var same []string
+	for name, body := range sub.Funcs {
+		if name == sourceFuncName {
+			continue
+		}
+		if st.r.Funcs[name] != body {
+			out.funcs[name] = body
+		} else if body != nil && rec.sourced[st.e.eclasses.owner(body)] {
+			same = append(same, name)
+		}
+	}
+	// A function an eclass sourced here declares may have been declared
+	// again with the very body it had: the recording cannot tell that
+	// from not declared at all. Replaying it is right only where it is
+	// bound to that body already, so that binding becomes an input.
+	slices.Sort(same)
+	for _, name := range same {
+		rec.steps = append(rec.steps, memoStep{memoInput{inFunc, name}, memoValue{kind: 'f', fn: st.r.Funcs[name]}})
+		out.funcs[name] = sub.Funcs[name]
+	}
+	for name := range st.r.Funcs {
+		if _, ok := sub.Funcs[name]; !ok && name != sourceFuncName {
+			out.funcs[name] = nil
+		}
+	}
+	body, ok := replayBody(hc.Env, sub.Vars, rec.status, st.lastArg)
+	if !ok {
+		st.rollback(snap)
+		return nil, rec, nil
+	}
+	out.body = body
+	// The replay re-applies what the recording did to st.
+	st.rollback(snap)
+	return out, rec, nil
+}
+
+func isExitStatus(err error) bool {
+	_, ok := interp.IsExitStatus(err)
+	return ok
+}
+
+// replay applies recorded effects and returns the command that sets the
+// variables and the exit status.
+func (st *run) replay(out *memoOut) []string {
+	st.warnings = append(st.warnings, out.warnings...)
+	st.eclasses = append(st.eclasses, out.eclasses...)
+	st.mu.Lock()
+	st.inherited = append(st.inherited, out.inherited...)
+	st.mu.Unlock()
+	for _, ec := range out.loaded {
+		st.loaded = append(st.loaded, ec)
+		st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
+	}
+	for _, op := range out.accum {
+		st.accumulate(op.name, op.val)
+	}
+	st.exportFuncs[st.depth] = append(st.exportFuncs[st.depth], out.exportFuncs...)
+	st.stderr.Write(out.stderr)
+	for name, body := range out.funcs {
+		if body == nil {
+			delete(st.r.Funcs, name)
+		} else {
+			st.r.Funcs[name] = body
+		}
+	}
+	st.r.Funcs[memoReplayFunc] = out.body
+	return []string{memoReplayFunc}
+}
+
+// accumulate adds val to inherit's E_* value of name.
+func (st *run) accumulate(name, val string) {
+	if st.sub != nil {
+		st.sub.accum = append(st.sub.accum, accumOp{name, val})
+	}
+	if e := st.accum[name]; e != nil {
+		if *e != "" {
+			*e += " "
+		}
+		*e += val
+	} else {
+		s := val
+		st.accum[name] = &s
+	}
+}
+
+// memoNoteCall records what a command about to run in a recording reads
+// from the function table, and stops the recording before a command whose
+// effect a replay would lose.
+func (st *run) memoNoteCall(args []string) error {
+	rec := st.sub
+	if memoAbortCommands[args[0]] {
+		rec.mu.Lock()
+		rec.abort = args[0]
+		rec.mu.Unlock()
+		return errMemoAbort
+	}
+	st.memoNoteFunc(args[0])
+	if funcLookupCommands[args[0]] {
+		for _, a := range args[1:] {
+			if syntax.ValidName(a) {
+				st.memoNoteFunc(a)
+			}
+		}
+	}
+	if args[0] == "eval" && memoUnsafeText(strings.Join(args[1:], " ")) {
+		rec.setTaint("eval of unrecordable code")
+	}
+	return nil
+}
+
+// memoNoteFunc records the function name named when the eclass started,
+// unless the eclass has since (re)defined or removed it.
+func (st *run) memoNoteFunc(name string) {
+	rec := st.sub
+	in := memoInput{inFunc, name}
+	cur := st.cur.Funcs[name]
+	entry := rec.funcs[name]
+	if cur != entry {
+		rec.internal(in)
+		return
+	}
+	if cur != nil {
+		if _, ok := st.file.Funcs[cur]; ok {
+			// The ebuild's own functions are new for every package.
+			rec.setTaint("calls a function of the ebuild")
+		} else if st.e.eclasses.memoUnsafe(cur) {
+			rec.setTaint("calls " + name)
+		}
+	}
+	rec.note(in, memoValue{kind: 'f', fn: entry})
+}
+
+// memoNoteBool records a yes/no input read by inherit's bookkeeping.
+func (st *run) memoNoteBool(kind memoInputKind, name string, val bool) {
+	if st.sub != nil {
+		st.sub.note(memoInput{kind, name}, boolValue(val))
+	}
+}
+
+// replayBody builds the function body that sets the variables a recording
+// left (those that differ from the caller's) and ends with its status. It
+// fails for kinds it cannot declare (name references, declared but unset
+// arrays).
+func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint8, lastArg string) (*syntax.Stmt, bool) {
+	names := make([]string, 0, len(vars))
+	for name, v := range vars {
+		if varValue(v) != varValue(env.Get(name)) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	for _, name := range names {
+		v := vars[name]
+		if !v.IsSet() {
+			switch {
+			case v.ReadOnly || v.Kind == expand.NameRef:
+				return nil, false
+			case v.Kind == expand.Unknown && !v.Exported:
+				fmt.Fprintf(&b, "unset -v %s\n", name)
+			case v.Kind == expand.Unknown:
+				// export NAME of an unset variable.
+				fmt.Fprintf(&b, "declare -g -x %s\n", name)
+			case v.Kind == expand.Associative:
+				b.WriteString("declare -g -A")
+				if v.Exported {
+					b.WriteString(" -x")
+				}
+				fmt.Fprintf(&b, " %s\n", name)
+			default:
+				return nil, false
+			}
+			continue
+		}
+		b.WriteString("declare -g")
+		if v.Exported {
+			b.WriteString(" -x")
+		}
+		switch v.Kind {
+		case expand.String:
+			fmt.Fprintf(&b, " %s=%s", name, shell.Quote(v.Str))
+		case expand.Indexed:
+			fmt.Fprintf(&b, " -a %s=(", name)
+			for i, s := range v.List {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				if v.Indexes != nil {
+					fmt.Fprintf(&b, "[%d]=", v.Indexes[i])
+				}
+				b.WriteString(shell.Quote(s))
+			}
+			b.WriteByte(')')
+		case expand.Associative:
+			fmt.Fprintf(&b, " -A %s=(", name)
+			keys := slices.Sorted(maps.Keys(v.Map))
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "[%s]=%s", shell.Quote(k), shell.Quote(v.Map[k]))
+			}
+			b.WriteByte(')')
+		default:
+			return nil, false
+		}
+		b.WriteByte('\n')
+		if v.ReadOnly {
+			fmt.Fprintf(&b, "readonly %s\n", name)
+		}
+	}
+	fmt.Fprintf(&b, "%s %d %s\n", memoStatusCmd, status, shell.Quote(lastArg))
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(b.String()), "memo")
+	if err != nil {
+		return nil, false
+	}
+	return &syntax.Stmt{Cmd: &syntax.Block{Stmts: f.Stmts}}, true
+}
+
+// memoScriptSource is what a recording runs: the eclass body (set up as
+// sourceFuncName by inherit), then the end marker with its status.
+var memoScriptSource = sourceFuncName + "\n" + memoDoneCmd + " $?\n"
+
+// memoEnd handles memoDoneCmd: the recording stops reading the caller.
+func (st *run) memoEnd(args []string) error {
+	rec := st.sub
+	if rec == nil || len(args) != 2 {
+		return fmt.Errorf("internal: bad memo end")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		return fmt.Errorf("internal: bad memo status %q", args[1])
+	}
+	rec.mu.Lock()
+	rec.status, rec.ended = uint8(n), true
+	rec.mu.Unlock()
+	return nil
+}
+
+// memoStatus handles memoStatusCmd: the replayed status and $_.
+func (st *run) memoStatus(args []string) error {
+	if len(args) != 3 {
+		return fmt.Errorf("internal: bad memo status")
+	}
+	st.lastArg = args[2]
+	if n, _ := strconv.Atoi(args[1]); n != 0 {
+		return interp.ExitStatus(uint8(n))
+	}
+	return nil
+}
