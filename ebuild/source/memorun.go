@@ -59,8 +59,8 @@ type memoRec struct {
 	status  uint8
 	accum   []accumOp
 	sourced map[*eclassFile]bool // the eclasses this recording sourced
-	loaded0 int // len(st.loaded) when the recording started
-	inh0    int // len(st.inherited)
+	loaded0 int                  // len(st.loaded) when the recording started
+	inh0    int                  // len(st.inherited)
 }
 
 func (rec *memoRec) note(in memoInput, val memoValue) {
@@ -112,11 +112,11 @@ func (t trackEnv) Each(f func(string, expand.Variable) bool) {
 // memoSnap is the evaluation state a recording may change, to undo it.
 type memoSnap struct {
 	warnings, eclasses, inherited, loaded, vfiles, stderr, sourcing, inheritAt int
-	depth                                                                     int
-	lastArg                                                                   string
-	hasStubs                                                                  bool
-	accum                                                                     map[string]*string
-	nonfatal, nesting                                                         int32
+	depth                                                                      int
+	lastArg                                                                    string
+	hasStubs                                                                   bool
+	accum                                                                      map[string]*string
+	nonfatal, nesting                                                          int32
 }
 
 func (st *run) snapshot() memoSnap {
