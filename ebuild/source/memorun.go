@@ -420,82 +420,98 @@ func (st *run) memoNoteBool(kind memoInputKind, name string, val bool) {
 
 // replayBody builds the function body that sets the variables a recording
 // left (those that differ from the caller's) and ends with its status. It
-// fails for kinds it cannot declare (name references, declared but unset
-// arrays).
+// fails for what it cannot declare (name references, declared but unset
+// arrays, unset read-only variables). The body is built as a syntax tree:
+// printing and parsing values again would cost as much as the eclass.
 func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint8, lastArg string) (*syntax.Stmt, bool) {
 	names := make([]string, 0, len(vars))
 	for name, v := range vars {
-		if varValue(v) != varValue(env.Get(name)) {
+		if !sameVar(v, env.Get(name)) {
 			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
-	var b strings.Builder
+	stmts := make([]*syntax.Stmt, 0, len(names)+1)
 	for _, name := range names {
 		v := vars[name]
-		if !v.IsSet() {
-			switch {
-			case v.ReadOnly || v.Kind == expand.NameRef:
-				return nil, false
-			case v.Kind == expand.Unknown && !v.Exported:
-				fmt.Fprintf(&b, "unset -v %s\n", name)
-			case v.Kind == expand.Unknown:
-				// export NAME of an unset variable.
-				fmt.Fprintf(&b, "declare -g -x %s\n", name)
-			case v.Kind == expand.Associative:
-				b.WriteString("declare -g -A")
-				if v.Exported {
-					b.WriteString(" -x")
-				}
-				fmt.Fprintf(&b, " %s\n", name)
-			default:
-				return nil, false
-			}
-			continue
-		}
-		b.WriteString("declare -g")
+		decl := &syntax.DeclClause{Variant: lit("declare"), Args: []*syntax.Assign{flag("-g")}}
 		if v.Exported {
-			b.WriteString(" -x")
+			decl.Args = append(decl.Args, flag("-x"))
 		}
-		switch v.Kind {
-		case expand.String:
-			fmt.Fprintf(&b, " %s=%s", name, shell.Quote(v.Str))
-		case expand.Indexed:
-			fmt.Fprintf(&b, " -a %s=(", name)
+		as := &syntax.Assign{Name: lit(name)}
+		switch {
+		case !v.IsSet() && (v.ReadOnly || v.Kind == expand.NameRef):
+			return nil, false
+		case !v.IsSet() && v.Kind == expand.Unknown && !v.Exported:
+			stmts = append(stmts, call("unset", "-v", name))
+			continue
+		case !v.IsSet() && v.Kind == expand.Unknown:
+			// export NAME of an unset variable.
+			as.Naked = true
+		case !v.IsSet() && v.Kind == expand.Associative:
+			decl.Args = append(decl.Args, flag("-A"))
+			as.Naked = true
+		case !v.IsSet():
+			return nil, false
+		case v.Kind == expand.String:
+			as.Value = quoted(v.Str)
+		case v.Kind == expand.Indexed:
+			decl.Args = append(decl.Args, flag("-a"))
+			as.Array = &syntax.ArrayExpr{Elems: make([]*syntax.ArrayElem, len(v.List))}
 			for i, s := range v.List {
-				if i > 0 {
-					b.WriteByte(' ')
-				}
+				el := &syntax.ArrayElem{Value: quoted(s)}
 				if v.Indexes != nil {
-					fmt.Fprintf(&b, "[%d]=", v.Indexes[i])
+					el.Index = &syntax.Word{Parts: []syntax.WordPart{lit(strconv.Itoa(v.Indexes[i]))}}
 				}
-				b.WriteString(shell.Quote(s))
+				as.Array.Elems[i] = el
 			}
-			b.WriteByte(')')
-		case expand.Associative:
-			fmt.Fprintf(&b, " -A %s=(", name)
-			keys := slices.Sorted(maps.Keys(v.Map))
-			for i, k := range keys {
-				if i > 0 {
-					b.WriteByte(' ')
-				}
-				fmt.Fprintf(&b, "[%s]=%s", shell.Quote(k), shell.Quote(v.Map[k]))
+		case v.Kind == expand.Associative:
+			decl.Args = append(decl.Args, flag("-A"))
+			as.Array = &syntax.ArrayExpr{}
+			for _, k := range slices.Sorted(maps.Keys(v.Map)) {
+				as.Array.Elems = append(as.Array.Elems, &syntax.ArrayElem{Index: quoted(k), Value: quoted(v.Map[k])})
 			}
-			b.WriteByte(')')
 		default:
 			return nil, false
 		}
-		b.WriteByte('\n')
+		decl.Args = append(decl.Args, as)
+		stmts = append(stmts, &syntax.Stmt{Cmd: decl})
 		if v.ReadOnly {
-			fmt.Fprintf(&b, "readonly %s\n", name)
+			stmts = append(stmts, &syntax.Stmt{Cmd: &syntax.DeclClause{Variant: lit("readonly"),
+				Args: []*syntax.Assign{{Naked: true, Name: lit(name)}}}})
 		}
 	}
-	fmt.Fprintf(&b, "%s %d %s\n", memoStatusCmd, status, shell.Quote(lastArg))
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(b.String()), "memo")
-	if err != nil {
-		return nil, false
+	stmts = append(stmts, call(memoStatusCmd, strconv.Itoa(int(status)), lastArg))
+	return &syntax.Stmt{Cmd: &syntax.Block{Stmts: stmts}}, true
+}
+
+// sameVar reports whether two variables are the same in kind, attributes
+// and value.
+func sameVar(a, b expand.Variable) bool {
+	return a.Set == b.Set && a.Local == b.Local && a.Exported == b.Exported && a.ReadOnly == b.ReadOnly &&
+		a.Kind == b.Kind && a.Str == b.Str && slices.Equal(a.List, b.List) &&
+		slices.Equal(a.Indexes, b.Indexes) && maps.Equal(a.Map, b.Map)
+}
+
+func lit(s string) *syntax.Lit { return &syntax.Lit{Value: s} }
+
+// quoted is the word 's', taken literally.
+func quoted(s string) *syntax.Word {
+	return &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: s}}}
+}
+
+// flag is a declare option.
+func flag(f string) *syntax.Assign {
+	return &syntax.Assign{Naked: true, Value: &syntax.Word{Parts: []syntax.WordPart{lit(f)}}}
+}
+
+// call is the simple command args[0] args[1:], all taken literally.
+func call(args ...string) *syntax.Stmt {
+	c := &syntax.CallExpr{}
+	for _, a := range args {
+		c.Args = append(c.Args, quoted(a))
 	}
-	return &syntax.Stmt{Cmd: &syntax.Block{Stmts: f.Stmts}}, true
+	return &syntax.Stmt{Cmd: c}
 }
 
 // memoScriptSource is what a recording runs: the eclass body (set up as
