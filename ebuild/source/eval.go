@@ -406,9 +406,7 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	case "eval", "source", ".":
 		return append([]string{nestCommand}, args...), nil
 	case sourceFuncName:
-		if st.sub == nil {
-			return st.memoSource(ctx, args)
-		}
+		return st.memoSource(ctx, args)
 	}
 	if body := st.funcs()[args[0]]; body != nil {
 		if st.e.banned[args[0]] {

@@ -383,21 +383,18 @@ func (st *run) inheritLoad(ctx context.Context, args []string) error {
 		st.mu.Unlock()
 		return perr
 	}
-	if st.sub != nil && !slices.Contains(st.loaded[st.sub.loaded0:], ec) {
-		st.memoNoteBool(inLoaded, ec.path, slices.Contains(st.loaded[:st.sub.loaded0], ec))
-	}
-	if !slices.Contains(st.loaded, ec) {
+	if !st.isLoaded(ec.path) {
 		st.loaded = append(st.loaded, ec)
 		for _, w := range ec.file.Warnings {
 			st.warn(w)
 		}
 		st.hasStubs = st.hasStubs || len(ec.file.Warnings) > 0
 	}
-	if st.sub != nil {
-		if ec.memoUnsafe {
-			st.sub.setTaint(name + ".eclass reads what cannot be recorded")
-		}
-		st.sub.sourced[ec] = true
+	if st.sub != nil && ec.memoUnsafe {
+		st.sub.setTaint(name + ".eclass reads what cannot be recorded")
+	}
+	for rec := st.sub; rec != nil; rec = rec.parent {
+		rec.sourced[ec] = true
 	}
 	st.sourcing = append(st.sourcing, ec)
 	st.funcs()[sourceFuncName] = ec.body
@@ -445,23 +442,16 @@ func (st *run) inheritEnd(ctx context.Context, args []string) error {
 	if st.depth == 1 {
 		st.explicit = append(st.explicit, arg)
 	}
-	if st.sub != nil && !slices.Contains(st.inherited[st.sub.inh0:], arg) {
-		st.memoNoteBool(inInherited, arg, slices.Contains(st.inherited[:st.sub.inh0], arg))
-	}
-	if slices.Contains(st.inherited, arg) {
+	if st.isInherited(arg) {
 		return nil
 	}
 	var assigned bool
 	if st.sub != nil {
 		// Reading INHERITED here is inherit's bookkeeping, not the
 		// eclass's: it must not become an input of the recording.
-		st.sub.mu.Lock()
-		st.sub.quiet = true
-		st.sub.mu.Unlock()
+		st.sub.setQuiet(true)
 		assigned = st.inheritedAssigned(hc.Env)
-		st.sub.mu.Lock()
-		st.sub.quiet = false
-		st.sub.mu.Unlock()
+		st.sub.setQuiet(false)
 		if assigned {
 			st.sub.setTaint("INHERITED assigned")
 		}
@@ -521,18 +511,10 @@ func (st *run) assocOrder(name string) []string {
 	}
 	// In a recording, what the ebuild and the eclasses loaded before
 	// declared is an input; the rest the recorded eclasses declared.
-	n := st.sub.loaded0
-	o := st.assocOrderIn(name, st.loaded[:n])
-	st.sub.note(memoInput{inAssoc, name}, assocValue(o))
-	if o != nil {
-		return o
+	for rec := st.sub; rec != nil; rec = rec.parent {
+		rec.note(memoInput{inAssoc, name}, assocValue(st.assocOrderIn(name, st.loaded[:rec.loaded0])))
 	}
-	for _, ec := range st.loaded[n:] {
-		if o, ok := ec.file.AssocOrder[name]; ok {
-			return o
-		}
-	}
-	return nil
+	return st.assocOrderIn(name, st.loaded)
 }
 
 // assocOrderIn looks for the declared key order in the ebuild, then in

@@ -52,6 +52,11 @@ COMPAT_DEPS="dev-lang/foo[${FOO_COMPAT}]"
 	"status":    "true\n",
 	"guarded":   "if [[ -z ${_GUARDED} ]]; then\n_GUARDED=1\ng() { echo eclass; }\nfi\n",
 	"wrap":      "inherit guarded\nWRAPPED=1\n",
+	// outer inherits mid inherits leaf: leaf's IUSE is accumulated
+	// inside mid's recording, itself inside outer's.
+	"outer": "inherit mid\nIUSE=outer\n",
+	"mid":   "inherit leaf\nIUSE=mid\n",
+	"leaf":  "IUSE=leaf\nRDEPEND=dev-libs/leaf\n",
 }
 
 type memoCase struct {
@@ -68,7 +73,8 @@ var memoCases = []memoCase{{
 		"EAPI=8\ninherit base\nSLOT=0\n",
 		"EAPI=8\ninherit base\nSLOT=1\nIUSE=\"doc\"\n",
 	},
-	hits: 1, recorded: 1,
+	// base and, inside its recording, dep; then base replayed.
+	hits: 1, recorded: 2,
 }, {
 	name: "an input the ebuild sets selects the trace",
 	ebuilds: []string{
@@ -90,7 +96,7 @@ var memoCases = []memoCase{{
 		"EAPI=7\ninherit base\nSLOT=0\n",
 		"EAPI=8\ninherit base\nSLOT=0\n",
 	},
-	recorded: 2,
+	recorded: 4,
 }, {
 	name: "shell options are sourced in place",
 	ebuilds: []string{
@@ -117,10 +123,11 @@ var memoCases = []memoCase{{
 		"EAPI=8\ninherit dep base\nSLOT=0\n",
 		"EAPI=8\ninherit base dep\nSLOT=0\n",
 	},
-	// dep, base, dep (replayed: dep reads nothing base changed); dep and
-	// base replayed; base recorded again (dep was not inherited before
-	// it), dep replayed.
-	hits: 4, recorded: 3,
+	// 1: dep, base with dep inside (called from base: a new trace), dep
+	// replayed. 2: both replayed. 3: base recorded (dep not inherited
+	// before it), and its dep recorded again (dep_fn is new: the trace
+	// for an existing dep_fn does not apply), dep replayed.
+	hits: 4, recorded: 5,
 }, {
 	name: "INHERITED as the eclass sees it",
 	ebuilds: []string{
@@ -144,7 +151,20 @@ var memoCases = []memoCase{{
 	},
 	// wrap's guarded nested inherit declares nothing: in the first
 	// package g is the eclass's at entry, in the second the ebuild's.
-	hits: 1, recorded: 3,
+	// guarded is recorded at the top and inside wrap (a different
+	// caller), wrap twice; guarded is replayed once at the top.
+	hits: 1, recorded: 5,
+}, {
+	name: "recordings inside recordings",
+	ebuilds: []string{
+		"EAPI=8\ninherit outer\nSLOT=0\n",
+		"EAPI=8\ninherit outer\nSLOT=0\n",
+		"EAPI=8\ninherit mid\nSLOT=0\n",
+	},
+	// outer, mid inside it, leaf inside that; outer replayed; mid at the
+	// top and its leaf see other FUNCNAME and BASH_SOURCE stacks: both
+	// recorded.
+	hits: 1, recorded: 5,
 }, {
 	name: "die in an eclass",
 	ebuilds: []string{

@@ -19,6 +19,7 @@ import (
 )
 
 const (
+	memoBodyFunc   = "__buckos_memo_body"   // the eclass a recording sources
 	memoDoneCmd    = "__buckos_memo_done"   // ends a recording: $? of the eclass
 	memoStatusCmd  = "__buckos_memo_status" // ends a replay: status and $_
 	memoReplayFunc = "__buckos_memo_replay"
@@ -43,18 +44,24 @@ var funcLookupCommands = map[string]bool{
 }
 
 // memoRec is one recording: the trace of what the eclass read from its
-// caller, and why it cannot be kept (taint) or replayed (abort).
+// caller, and why it cannot be kept (taint) or replayed (abort). A
+// recording can run inside another (an eclass inheriting another): what
+// the inner one reads from its caller, the outer one reads too unless the
+// outer one produced it.
 type memoRec struct {
-	mu    sync.Mutex
-	main  expand.Environ // the caller's scopes, unchanged while the eclass runs
-	funcs map[string]*syntax.Stmt
-	on    bool
-	ended bool
-	quiet bool // reads are the evaluator's own
-	seen  map[memoInput]bool
-	steps []memoStep
-	taint string
-	abort string
+	parent *memoRec
+	runner *interp.Runner // the recording runner
+	prev   *interp.Runner // st.cur before this recording
+	mu     sync.Mutex
+	main   expand.Environ // the caller's scopes, unchanged while the eclass runs
+	funcs  map[string]*syntax.Stmt
+	on     bool
+	ended  bool
+	quiet  bool // reads are the evaluator's own
+	seen   map[memoInput]bool
+	steps  []memoStep
+	taint  string
+	abort  string
 
 	status  uint8
 	accum   []accumOp
@@ -80,11 +87,23 @@ func (rec *memoRec) internal(in memoInput) {
 }
 
 func (rec *memoRec) setTaint(why string) {
-	rec.mu.Lock()
-	if rec.taint == "" {
-		rec.taint = why
+	for ; rec != nil; rec = rec.parent {
+		rec.mu.Lock()
+		if rec.taint == "" {
+			rec.taint = why
+		}
+		rec.mu.Unlock()
 	}
-	rec.mu.Unlock()
+}
+
+// setQuiet stops (or resumes) noting reads in rec and the recordings
+// around it: the evaluator reading for itself.
+func (rec *memoRec) setQuiet(q bool) {
+	for ; rec != nil; rec = rec.parent {
+		rec.mu.Lock()
+		rec.quiet = q
+		rec.mu.Unlock()
+	}
 }
 
 // trackEnv is the recording runner's base environment: the caller's
@@ -117,6 +136,7 @@ type memoSnap struct {
 	hasStubs                                                                   bool
 	accum                                                                      map[string]*string
 	nonfatal, nesting                                                          int32
+	accumLogs                                                                  []int // len(rec.accum) of the recordings running
 }
 
 func (st *run) snapshot() memoSnap {
@@ -130,6 +150,9 @@ func (st *run) snapshot() memoSnap {
 	for k, v := range st.accum {
 		c := *v
 		s.accum[k] = &c
+	}
+	for rec := st.sub; rec != nil; rec = rec.parent {
+		s.accumLogs = append(s.accumLogs, len(rec.accum))
 	}
 	return s
 }
@@ -146,6 +169,11 @@ func (st *run) rollback(s memoSnap) {
 	st.sourcing = st.sourcing[:s.sourcing]
 	st.inheritAt = st.inheritAt[:s.inheritAt]
 	st.depth, st.lastArg, st.hasStubs, st.accum = s.depth, s.lastArg, s.hasStubs, s.accum
+	rec := st.sub
+	for _, n := range s.accumLogs {
+		rec.accum = rec.accum[:n]
+		rec = rec.parent
+	}
 	st.nonfatal.Store(s.nonfatal)
 	st.nesting.Store(s.nesting)
 	for d := range st.exportFuncs {
@@ -164,12 +192,12 @@ func (st *run) funcs() map[string]*syntax.Stmt {
 	return st.r.Funcs
 }
 
-// memoSource runs in place of the call that sources a top-level eclass
-// (sourceFuncName at inherit depth 1): it replays a recorded sourcing
-// whose inputs match, or records one, and returns the command to run
-// instead; args unchanged when the eclass must be sourced in place.
+// memoSource runs in place of the call that sources an eclass
+// (sourceFuncName in inherit): it replays a recorded sourcing whose inputs
+// match, or records one, and returns the command to run instead; args
+// unchanged when the eclass must be sourced in place.
 func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) {
-	if st.e.memo == nil || st.memoOff || st.sub != nil || st.depth != 1 || len(st.sourcing) == 0 || st.nonfatal.Load() != 0 {
+	if st.e.memo == nil || st.memoOff || len(st.sourcing) == 0 || st.nonfatal.Load() != 0 {
 		return args, nil
 	}
 	ec := st.sourcing[len(st.sourcing)-1]
@@ -177,18 +205,11 @@ func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) 
 		return args, nil
 	}
 	hc := interp.HandlerCtx(ctx)
-	// A recording runner starts with these as a fresh runner sets them.
-	if v, _ := getStr(hc.Env, "IFS"); v != " \t\n" {
-		return args, nil
-	}
-	if v, _ := getStr(hc.Env, "OPTIND"); v != "1" {
-		return args, nil
-	}
-	if v, _ := getStr(hc.Env, "PWD"); v != hc.Dir || st.inheritedAssigned(hc.Env) {
+	if !st.memoStartable(hc) {
 		return args, nil
 	}
 	root := memoRoot{path: ec.path, eapi: st.api.Name, lastArg: st.lastArg, hasStubs: st.hasStubs}
-	if out := st.e.memo.lookup(root, func(in memoInput) memoValue { return st.entryValue(hc.Env, in, len(st.loaded), len(st.inherited)) }); out != nil {
+	if out := st.e.memo.lookup(root, func(in memoInput) memoValue { return st.entryValue(hc.Env, in) }); out != nil {
 		st.e.memo.stats.Hits.Add(1)
 		return st.replay(out), nil
 	}
@@ -211,29 +232,67 @@ func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) 
 	return st.replay(out), nil
 }
 
-// entryValue reads an input from the state when the eclass starts (the
-// first loaded and inherited entries of st: later ones are the eclass's).
-func (st *run) entryValue(env expand.Environ, in memoInput, loaded, inherited int) memoValue {
+// memoStartable reports whether a recording can start from the caller's
+// state: a fresh runner sets IFS, OPTIND and PWD itself, and INHERITED
+// must be the one inherit keeps. These reads are the evaluator's own, not
+// inputs of the recordings around.
+func (st *run) memoStartable(hc interp.HandlerContext) bool {
+	st.sub.setQuiet(true)
+	defer st.sub.setQuiet(false)
+	ifs, _ := getStr(hc.Env, "IFS")
+	optind, _ := getStr(hc.Env, "OPTIND")
+	pwd, _ := getStr(hc.Env, "PWD")
+	return ifs == " \t\n" && optind == "1" && pwd == hc.Dir && !st.inheritedAssigned(hc.Env)
+}
+
+// entryValue reads an input from the state when the eclass starts. Inside
+// a recording, the reads are the recording's too.
+func (st *run) entryValue(env expand.Environ, in memoInput) memoValue {
 	switch in.kind {
 	case inVar:
 		return varValue(env.Get(in.name))
 	case inFunc:
-		return memoValue{kind: 'f', fn: st.r.Funcs[in.name]}
+		st.memoNoteFunc(in.name)
+		return memoValue{kind: 'f', fn: st.funcs()[in.name]}
 	case inInherited:
-		return boolValue(slices.Contains(st.inherited[:inherited], in.name))
+		return boolValue(st.isInherited(in.name))
 	case inLoaded:
-		return boolValue(slices.ContainsFunc(st.loaded[:loaded], func(ec *eclassFile) bool { return ec.path == in.name }))
+		return boolValue(st.isLoaded(in.name))
 	case inAssoc:
-		return assocValue(st.assocOrderIn(in.name, st.loaded[:loaded]))
+		return assocValue(st.assocOrder(in.name))
 	}
 	return memoValue{}
+}
+
+// isInherited reports whether INHERITED has arg, noting the read in the
+// recordings that did not inherit it themselves.
+func (st *run) isInherited(arg string) bool {
+	for rec := st.sub; rec != nil && !slices.Contains(st.inherited[rec.inh0:], arg); rec = rec.parent {
+		rec.note(memoInput{inInherited, arg}, boolValue(slices.Contains(st.inherited[:rec.inh0], arg)))
+	}
+	return slices.Contains(st.inherited, arg)
+}
+
+// isLoaded reports whether the eclass file at path was loaded, noting the
+// read like isInherited.
+func (st *run) isLoaded(path string) bool {
+	has := func(l []*eclassFile) bool {
+		return slices.ContainsFunc(l, func(ec *eclassFile) bool { return ec.path == path })
+	}
+	for rec := st.sub; rec != nil && !has(st.loaded[rec.loaded0:]); rec = rec.parent {
+		rec.note(memoInput{inLoaded, path}, boolValue(has(st.loaded[:rec.loaded0])))
+	}
+	return has(st.loaded)
 }
 
 // record sources ec in a runner of its own and returns its effects; nil
 // effects (and the state rolled back) when it must run in place instead.
 func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassFile) (*memoOut, *memoRec, error) {
-	rec := &memoRec{main: hc.Env, funcs: st.r.Funcs, seen: map[memoInput]bool{}, loaded0: len(st.loaded), inh0: len(st.inherited),
-		sourced: map[*eclassFile]bool{ec: true}}
+	rec := &memoRec{parent: st.sub, prev: st.cur, main: hc.Env, funcs: st.funcs(), seen: map[memoInput]bool{},
+		loaded0: len(st.loaded), inh0: len(st.inherited), sourced: map[*eclassFile]bool{ec: true}}
+	for r := rec.parent; r != nil; r = r.parent {
+		r.sourced[ec] = true
+	}
 	snap := st.snapshot()
 	opts := []interp.RunnerOption{
 		interp.Env(trackEnv{rec}),
@@ -242,16 +301,23 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 		interp.CallHandler(st.call),
 	}
 	opts = append(opts, st.sb.Options(st.helpers)...)
+	// Setting up the runner reads HOME, TMPDIR and the like: not inputs.
+	st.sub.setQuiet(true)
 	sub, err := interp.New(opts...)
+	if err == nil {
+		sub.Reset()
+	}
+	st.sub.setQuiet(false)
 	if err != nil {
 		return nil, nil, &Error{File: st.ref.Path, Msg: "cannot start interpreter", Err: err}
 	}
-	sub.Reset()
-	sub.Funcs = maps.Clone(st.r.Funcs)
+	sub.Funcs = maps.Clone(rec.funcs)
+	sub.Funcs[memoBodyFunc] = ec.body
+	rec.runner = sub
 	st.sub, st.cur = rec, sub
 	rec.on = true
 	runErr := sub.Run(ctx, &syntax.File{Name: st.file.AST.Name, Stmts: st.e.memoScript})
-	st.sub, st.cur = nil, nil
+	st.sub, st.cur = rec.parent, rec.prev
 
 	st.mu.Lock()
 	failed := st.failure
@@ -281,10 +347,10 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 	}
 	var same []string
 	for name, body := range sub.Funcs {
-		if name == sourceFuncName {
+		if name == sourceFuncName || name == memoBodyFunc {
 			continue
 		}
-		if st.r.Funcs[name] != body {
+		if rec.funcs[name] != body {
 			out.funcs[name] = body
 		} else if body != nil && rec.sourced[st.e.eclasses.owner(body)] {
 			same = append(same, name)
@@ -296,10 +362,11 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 	// bound to that body already, so that binding becomes an input.
 	slices.Sort(same)
 	for _, name := range same {
-		rec.steps = append(rec.steps, memoStep{memoInput{inFunc, name}, memoValue{kind: 'f', fn: st.r.Funcs[name]}})
+		rec.steps = append(rec.steps, memoStep{memoInput{inFunc, name}, memoValue{kind: 'f', fn: rec.funcs[name]}})
 		out.funcs[name] = sub.Funcs[name]
+		st.memoNoteFunc(name) // read by the recordings around this one too
 	}
-	for name := range st.r.Funcs {
+	for name := range rec.funcs {
 		if _, ok := sub.Funcs[name]; !ok && name != sourceFuncName {
 			out.funcs[name] = nil
 		}
@@ -337,21 +404,22 @@ func (st *run) replay(out *memoOut) []string {
 	}
 	st.exportFuncs[st.depth] = append(st.exportFuncs[st.depth], out.exportFuncs...)
 	st.stderr.Write(out.stderr)
+	funcs := st.funcs()
 	for name, body := range out.funcs {
 		if body == nil {
-			delete(st.r.Funcs, name)
+			delete(funcs, name)
 		} else {
-			st.r.Funcs[name] = body
+			funcs[name] = body
 		}
 	}
-	st.r.Funcs[memoReplayFunc] = out.body
+	funcs[memoReplayFunc] = out.body
 	return []string{memoReplayFunc}
 }
 
 // accumulate adds val to inherit's E_* value of name.
 func (st *run) accumulate(name, val string) {
-	if st.sub != nil {
-		st.sub.accum = append(st.sub.accum, accumOp{name, val})
+	for rec := st.sub; rec != nil; rec = rec.parent {
+		rec.accum = append(rec.accum, accumOp{name, val})
 	}
 	if e := st.accum[name]; e != nil {
 		if *e != "" {
@@ -389,32 +457,27 @@ func (st *run) memoNoteCall(args []string) error {
 	return nil
 }
 
-// memoNoteFunc records the function name named when the eclass started,
-// unless the eclass has since (re)defined or removed it.
+// memoNoteFunc records, in each recording from the innermost out, the
+// function name named when the recording started, until one that has
+// since (re)defined or removed it.
 func (st *run) memoNoteFunc(name string) {
-	rec := st.sub
 	in := memoInput{inFunc, name}
-	cur := st.cur.Funcs[name]
-	entry := rec.funcs[name]
-	if cur != entry {
-		rec.internal(in)
-		return
-	}
-	if cur != nil {
-		if _, ok := st.file.Funcs[cur]; ok {
-			// The ebuild's own functions are new for every package.
-			rec.setTaint("calls a function of the ebuild")
-		} else if st.e.eclasses.memoUnsafe(cur) {
-			rec.setTaint("calls " + name)
+	for rec := st.sub; rec != nil; rec = rec.parent {
+		cur := rec.runner.Funcs[name]
+		entry := rec.funcs[name]
+		if cur != entry {
+			rec.internal(in)
+			return
 		}
-	}
-	rec.note(in, memoValue{kind: 'f', fn: entry})
-}
-
-// memoNoteBool records a yes/no input read by inherit's bookkeeping.
-func (st *run) memoNoteBool(kind memoInputKind, name string, val bool) {
-	if st.sub != nil {
-		st.sub.note(memoInput{kind, name}, boolValue(val))
+		if cur != nil {
+			if _, ok := st.file.Funcs[cur]; ok {
+				// The ebuild's own functions are new for every package.
+				rec.setTaint("calls a function of the ebuild")
+			} else if st.e.eclasses.memoUnsafe(cur) {
+				rec.setTaint("calls " + name)
+			}
+		}
+		rec.note(in, memoValue{kind: 'f', fn: entry})
 	}
 }
 
@@ -516,7 +579,7 @@ func call(args ...string) *syntax.Stmt {
 
 // memoScriptSource is what a recording runs: the eclass body (set up as
 // sourceFuncName by inherit), then the end marker with its status.
-var memoScriptSource = sourceFuncName + "\n" + memoDoneCmd + " $?\n"
+var memoScriptSource = memoBodyFunc + "\n" + memoDoneCmd + " $?\n"
 
 // memoEnd handles memoDoneCmd: the recording stops reading the caller.
 func (st *run) memoEnd(args []string) error {
