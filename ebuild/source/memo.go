@@ -98,17 +98,28 @@ type accumOp struct{ name, val string }
 // undone (it changes shell options, say): each costs a second run.
 const maxMemoAborts = 2
 
-// maxMemoMisses bounds the traces kept per trie: an eclass whose inputs
-// differ for every package (it reads PN, say) stops being recorded.
-const maxMemoMisses = 64
+// An eclass whose inputs differ for most packages (it reads PN, say)
+// stops being recorded once minMemoRecorded recordings were replayed less
+// than once per memoHitRatio recordings: a recording costs more than
+// sourcing in place, which still replays the eclasses it inherits.
+const (
+	minMemoRecorded = 8
+	memoHitRatio    = 4
+)
 
 // memoStore holds the tries of one Evaluator, shared by its evaluations.
 type memoStore struct {
-	mu     sync.RWMutex
-	roots  map[memoRoot]*memoNode
-	misses map[memoRoot]int
-	aborts map[memoRoot]int
-	stats  MemoStats
+	mu    sync.RWMutex
+	roots map[memoRoot]*memoTrie
+	stats MemoStats
+}
+
+// memoTrie is the trie of one root and how well it serves.
+type memoTrie struct {
+	node     *memoNode
+	hits     atomic.Int64
+	recorded int // under memoStore.mu
+	aborts   int
 }
 
 // MemoStats counts what memoisation did with top-level eclass sourcings.
@@ -120,29 +131,49 @@ type MemoStats struct {
 }
 
 func newMemoStore() *memoStore {
-	return &memoStore{roots: map[memoRoot]*memoNode{}, misses: map[memoRoot]int{}, aborts: map[memoRoot]int{}}
+	return &memoStore{roots: map[memoRoot]*memoTrie{}}
 }
 
-// wanted reports whether recording another trace under root is worth it.
-func (m *memoStore) wanted(root memoRoot) bool {
+// trie returns the trie of root, made on first use.
+func (m *memoStore) trie(root memoRoot) *memoTrie {
+	m.mu.RLock()
+	t := m.roots[root]
+	m.mu.RUnlock()
+	if t != nil {
+		return t
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t = m.roots[root]; t == nil {
+		t = &memoTrie{node: &memoNode{}}
+		m.roots[root] = t
+	}
+	return t
+}
+
+// wanted reports whether recording another trace in t is worth it.
+func (m *memoStore) wanted(t *memoTrie) bool {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.misses[root] < maxMemoMisses && m.aborts[root] < maxMemoAborts
+	if t.aborts >= maxMemoAborts {
+		return false
+	}
+	return t.recorded < minMemoRecorded || t.hits.Load()*memoHitRatio >= int64(t.recorded)
 }
 
-// aborted counts a recording of root that was undone.
-func (m *memoStore) aborted(root memoRoot) {
+// aborted counts a recording in t that was undone.
+func (m *memoStore) aborted(t *memoTrie) {
 	m.mu.Lock()
-	m.aborts[root]++
+	t.aborts++
 	m.mu.Unlock()
 }
 
 // lookup follows the trie of root, reading each input with read, and
 // returns the effects of the trace whose values all match.
-func (m *memoStore) lookup(root memoRoot, read func(memoInput) memoValue) *memoOut {
+func (m *memoStore) lookup(t *memoTrie, read func(memoInput) memoValue) *memoOut {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	n := m.roots[root]
+	n := t.node
 	for n != nil && n.out == nil {
 		if n.next == nil {
 			return nil
@@ -152,21 +183,21 @@ func (m *memoStore) lookup(root memoRoot, read func(memoInput) memoValue) *memoO
 	if n == nil {
 		return nil
 	}
+	t.hits.Add(1)
 	return n.out
 }
 
-// insert adds a trace and its effects. A trace that disagrees with the
-// trie on which input comes next (which a deterministic interpreter never
-// produces) is dropped.
-func (m *memoStore) insert(root memoRoot, steps []memoStep, out *memoOut) {
+// insert counts a recording in t and, unless tainted, adds its trace and
+// effects. A trace that disagrees with the trie on which input comes next
+// (which a deterministic interpreter never produces) is dropped.
+func (m *memoStore) insert(t *memoTrie, steps []memoStep, out *memoOut, tainted bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.misses[root]++
-	n := m.roots[root]
-	if n == nil {
-		n = &memoNode{}
-		m.roots[root] = n
+	t.recorded++
+	if tainted {
+		return
 	}
+	n := t.node
 	for _, s := range steps {
 		switch {
 		case n.out != nil:

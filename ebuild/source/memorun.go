@@ -209,11 +209,12 @@ func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) 
 		return args, nil
 	}
 	root := memoRoot{path: ec.path, eapi: st.api.Name, lastArg: st.lastArg, hasStubs: st.hasStubs}
-	if out := st.e.memo.lookup(root, func(in memoInput) memoValue { return st.entryValue(hc.Env, in) }); out != nil {
+	trie := st.e.memo.trie(root)
+	if out := st.e.memo.lookup(trie, func(in memoInput) memoValue { return st.entryValue(hc.Env, in) }); out != nil {
 		st.e.memo.stats.Hits.Add(1)
 		return st.replay(out), nil
 	}
-	if !st.e.memo.wanted(root) {
+	if !st.e.memo.wanted(trie) {
 		st.e.memo.stats.InPlace.Add(1)
 		return args, nil
 	}
@@ -221,14 +222,12 @@ func (st *run) memoSource(ctx context.Context, args []string) ([]string, error) 
 	out, rec, err := st.record(ctx, hc, ec)
 	if err != nil || out == nil {
 		if err == nil {
-			st.e.memo.aborted(root)
+			st.e.memo.aborted(trie)
 			st.e.memo.stats.Undone.Add(1)
 		}
 		return args, err
 	}
-	if rec.taint == "" {
-		st.e.memo.insert(root, rec.steps, out)
-	}
+	st.e.memo.insert(trie, rec.steps, out, rec.taint != "")
 	return st.replay(out), nil
 }
 
