@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -42,6 +43,9 @@ type File struct {
 	patsubs      int
 	assoc        map[string]bool // names declared associative in this file
 	redirChecked map[*syntax.Stmt]bool
+
+	lazyMu  sync.Mutex
+	pending map[*syntax.Stmt]string // function bodies Prepare has to rewrite, and their names
 }
 
 // UnparsedCommand is the command a stubbed function body runs. The
@@ -71,6 +75,10 @@ type ParseOptions struct {
 	// keep their raw text): printing every function body is a sizeable
 	// part of parsing, wasted when only the md5-cache keys are wanted.
 	NoSource bool
+	// Lazy leaves function bodies unrewritten until File.Prepare, which
+	// the caller must call before a function runs: most of an ebuild's
+	// text is phase functions that global scope never calls.
+	Lazy bool
 }
 
 // ParseWith is Parse with options.
@@ -83,8 +91,7 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(cur, stubs, opts.NoSource)
-			f.redirChecked = nil
+			f.rewrite(cur, stubs, opts.NoSource, opts.Lazy)
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)

@@ -15,17 +15,70 @@ const DeclareFCommand = "__buckos_declare_F"
 // rewrite records every function's source and rewrites the tree for the
 // interpreter: function bodies maintain FUNCNAME and BASH_SOURCE, and
 // declare flags mvdan does not know are emulated or dropped.
-func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource bool) {
+//
+// With lazy set, and when the file declares no associative or integer
+// variables (whose names every statement's rewrite must know), function
+// bodies are left for Prepare: an ebuild's phase functions, most of its
+// text, never run in global scope.
+func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) {
 	f.assoc = map[string]bool{}
+	rw := &rewriter{f: f, stubs: stubs, noSource: noSource}
+	if lazy && !declaresAssocOrInt.Match(src) {
+		f.pending = map[*syntax.Stmt]string{}
+		rw.lazy = true
+		rw.walk(f.AST, src)
+		return
+	}
+	rw.walk(f.AST, src)
+}
+
+// declaresAssocOrInt finds declarations with the associative or integer
+// attribute, conservatively (any option word with A or i after declare,
+// typeset, local, readonly or export on the same line).
+var declaresAssocOrInt = regexp.MustCompile(`\b(?:declare|typeset|local|readonly|export)\b[^\n]*\s[-+][a-zA-Z]*[Ai]`)
+
+// Prepare rewrites a function body that rewrite left for later; the
+// evaluator calls it before the function first runs. Other bodies are
+// left alone. It is safe for concurrent use.
+func (f *File) Prepare(body *syntax.Stmt) {
+	f.lazyMu.Lock()
+	defer f.lazyMu.Unlock()
+	name, ok := f.pending[body]
+	if !ok {
+		return
+	}
+	delete(f.pending, body)
+	instrument(body, name, f.Name)
+	rw := &rewriter{f: f, noSource: true}
+	rw.walk(body, nil)
+}
+
+// rewriter is one rewriting walk over a file or a function body.
+type rewriter struct {
+	f        *File
+	stubs    map[int]stubInfo
+	noSource bool
+	lazy     bool // leave function bodies pending
+	printer  *syntax.Printer
+	// stmtRewrites: an expansion rewriteStmt may rewrite exists.
+	stmtRewrites bool
+}
+
+func (rw *rewriter) walk(node syntax.Node, src []byte) {
+	f := rw.f
 	ints := map[string]bool{}
 	// maybe are the expansions rewriteStmt might rewrite; whether it
 	// does depends on the associative arrays, known after this walk.
 	// Without any, the statements need not be searched one by one.
 	var maybe []*syntax.ParamExp
-	syntax.Walk(f.AST, func(n syntax.Node) bool {
+	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			return !rw.lazy
 		case *syntax.DeclClause:
-			f.collectAssoc(src, n)
+			if src != nil {
+				f.collectAssoc(src, n)
+			}
 			collectInts(n, ints)
 		case *syntax.ParamExp:
 			if n.Param != nil {
@@ -34,103 +87,109 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource bool) {
 		}
 		return true
 	})
-	stmtRewrites := false
 	for _, pe := range maybe {
 		if pe.Param.Value == "_" || f.iterates(pe) || patMode(pe) != "" {
-			stmtRewrites = true
+			rw.stmtRewrites = true
 			break
 		}
 	}
 	if len(ints) > 0 {
-		syntax.Walk(f.AST, func(n syntax.Node) bool {
+		syntax.Walk(node, func(n syntax.Node) bool {
 			if a, ok := n.(*syntax.Assign); ok {
 				integerAssign(a, ints)
 			}
 			return true
 		})
 	}
-	var printer *syntax.Printer // made on first use: NoSource needs none
-	syntax.Walk(f.AST, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.FuncDecl:
-			if n.Name == nil || n.Body == nil {
-				return true
+	syntax.Walk(node, rw.visit)
+	f.redirChecked = nil
+}
+
+func (rw *rewriter) visit(n syntax.Node) bool {
+	f := rw.f
+	switch n := n.(type) {
+	case *syntax.FuncDecl:
+		if n.Name == nil || n.Body == nil {
+			return true
+		}
+		line := int(n.Pos().Line())
+		fn := Func{Name: n.Name.Value, Line: line}
+		if st, ok := rw.stubs[line]; ok && st.name == fn.Name {
+			fn.Source, fn.Stub = st.source, true
+		} else if !rw.noSource {
+			if rw.printer == nil {
+				rw.printer = syntax.NewPrinter()
 			}
-			line := int(n.Pos().Line())
-			fn := Func{Name: n.Name.Value, Line: line}
-			if st, ok := stubs[line]; ok && st.name == fn.Name {
-				fn.Source, fn.Stub = st.source, true
-			} else if !noSource {
-				if printer == nil {
-					printer = syntax.NewPrinter()
-				}
-				var buf bytes.Buffer
-				printer.Print(&buf, n)
-				fn.Source = buf.String()
-			}
-			f.Funcs[n.Body] = fn
-			instrument(n.Body, fn.Name, f.Name)
-		case *syntax.Word:
-			rewriteProcSubst(n)
-		case *syntax.CmdSubst:
-			rewriteReadFile(n)
-		case *syntax.CaseItem:
-			for _, w := range n.Patterns {
+			var buf bytes.Buffer
+			rw.printer.Print(&buf, n)
+			fn.Source = buf.String()
+		}
+		f.Funcs[n.Body] = fn
+		if rw.lazy {
+			f.pending[n.Body] = fn.Name
+			return false
+		}
+		instrument(n.Body, fn.Name, f.Name)
+	case *syntax.Word:
+		rewriteProcSubst(n)
+	case *syntax.CmdSubst:
+		rewriteReadFile(n)
+	case *syntax.CaseItem:
+		for _, w := range n.Patterns {
+			fixBrackets(w)
+		}
+	case *syntax.BinaryTest:
+		if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
+			if w, ok := n.Y.(*syntax.Word); ok {
 				fixBrackets(w)
 			}
-		case *syntax.BinaryTest:
-			if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
-				if w, ok := n.Y.(*syntax.Word); ok {
-					fixBrackets(w)
-				}
-			}
-		case *syntax.ParamExp:
-			if n.Repl != nil && n.Repl.Orig != nil {
-				fixBrackets(n.Repl.Orig)
-			}
-			if n.Exp != nil && n.Exp.Word != nil {
-				switch n.Exp.Op {
-				case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
-					fixBrackets(n.Exp.Word)
-				}
-			}
-			// mvdan takes $* and $@ as set even without positional
-			// parameters, so ${*-x} would never give x.
-			if n.Param != nil && (n.Param.Value == "*" || n.Param.Value == "@") && n.Exp != nil {
-				switch n.Exp.Op {
-				case syntax.DefaultUnset:
-					n.Exp.Op = syntax.DefaultUnsetOrNull
-				case syntax.AlternateUnset:
-					n.Exp.Op = syntax.AlternateUnsetOrNull
-				}
-			}
-		case *syntax.WhileClause:
-			n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
-		case *syntax.ForClause:
-			step := stepStmt(n.Pos())
-			if it, ok := n.Loop.(*syntax.WordIter); ok && it.Name != nil {
-				// The loop variable goes through the call handler, which
-				// reports an unmatched glob (failglob).
-				step.Cmd.(*syntax.CallExpr).Args = append(step.Cmd.(*syntax.CallExpr).Args,
-					word(&syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.ParamExp{Param: lit(it.Name.Value)}}}))
-			}
-			n.Do = append([]*syntax.Stmt{step}, n.Do...)
-		case *syntax.Stmt:
-			// Jobs in the background would run concurrently with the
-			// rest of the global scope for no gain: run them in order.
-			n.Background, n.Coprocess = false, false
-			if d, ok := n.Cmd.(*syntax.DeclClause); ok {
-				rewriteDecl(n, d)
-			}
-			f.checkRedirects(n)
-			rewriteCase(n)
-			rewriteMatchTest(n)
-			if stmtRewrites {
-				f.rewriteStmt(n)
+		}
+	case *syntax.ParamExp:
+		if n.Repl != nil && n.Repl.Orig != nil {
+			fixBrackets(n.Repl.Orig)
+		}
+		if n.Exp != nil && n.Exp.Word != nil {
+			switch n.Exp.Op {
+			case syntax.RemSmallPrefix, syntax.RemLargePrefix, syntax.RemSmallSuffix, syntax.RemLargeSuffix:
+				fixBrackets(n.Exp.Word)
 			}
 		}
-		return true
-	})
+		// mvdan takes $* and $@ as set even without positional
+		// parameters, so ${*-x} would never give x.
+		if n.Param != nil && (n.Param.Value == "*" || n.Param.Value == "@") && n.Exp != nil {
+			switch n.Exp.Op {
+			case syntax.DefaultUnset:
+				n.Exp.Op = syntax.DefaultUnsetOrNull
+			case syntax.AlternateUnset:
+				n.Exp.Op = syntax.AlternateUnsetOrNull
+			}
+		}
+	case *syntax.WhileClause:
+		n.Do = append([]*syntax.Stmt{stepStmt(n.Pos())}, n.Do...)
+	case *syntax.ForClause:
+		step := stepStmt(n.Pos())
+		if it, ok := n.Loop.(*syntax.WordIter); ok && it.Name != nil {
+			// The loop variable goes through the call handler, which
+			// reports an unmatched glob (failglob).
+			step.Cmd.(*syntax.CallExpr).Args = append(step.Cmd.(*syntax.CallExpr).Args,
+				word(&syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.ParamExp{Param: lit(it.Name.Value)}}}))
+		}
+		n.Do = append([]*syntax.Stmt{step}, n.Do...)
+	case *syntax.Stmt:
+		// Jobs in the background would run concurrently with the
+		// rest of the global scope for no gain: run them in order.
+		n.Background, n.Coprocess = false, false
+		if d, ok := n.Cmd.(*syntax.DeclClause); ok {
+			rewriteDecl(n, d)
+		}
+		f.checkRedirects(n)
+		rewriteCase(n)
+		rewriteMatchTest(n)
+		if rw.stmtRewrites {
+			f.rewriteStmt(n)
+		}
+	}
+	return true
 }
 
 // instrument makes body keep FUNCNAME and BASH_SOURCE like bash does: as

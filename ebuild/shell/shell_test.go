@@ -20,7 +20,14 @@ import (
 // wired in, returning what it printed.
 func run(t *testing.T, src string) string {
 	t.Helper()
-	f, err := Parse([]byte(src), "test.sh")
+	return runWith(t, src, ParseOptions{})
+}
+
+// runWith is run with parse options; under Lazy, functions are prepared
+// before they run, as the evaluator does.
+func runWith(t *testing.T, src string, opts ParseOptions) string {
+	t.Helper()
+	f, err := ParseWith([]byte(src), "test.sh", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +78,11 @@ func run(t *testing.T, src string) string {
 		if !strings.HasPrefix(args[0], "__buckos") {
 			last = args[len(args)-1]
 		}
-		return RewriteCall(args), nil
+		args = RewriteCall(args)
+		if body := r.Funcs[args[0]]; body != nil {
+			f.Prepare(body)
+		}
+		return args, nil
 	}
 	r, err = interp.New(interp.StdIO(nil, &out, &out), interp.Env(expand.ListEnviron("PATH=/dev/null")),
 		interp.ExecHandlers(exec), interp.CallHandler(call),
@@ -268,5 +279,69 @@ func TestParseNoSource(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, bare); diff != "" {
 		t.Errorf("NoSource functions (-want +got):\n%s", diff)
+	}
+}
+
+// TestLazyFunctions runs scripts whose functions use the rewrites, parsed
+// eagerly and lazily: the output must be the same, and lazy parsing must
+// leave the bodies alone until they run.
+func TestLazyFunctions(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		lazy bool // whether function bodies are left pending
+	}{{
+		name: "stack, loop, printf -v, substitution",
+		src: `outer() { inner "$@"; }
+inner() {
+	local i out
+	for i in "$@"; do printf -v out '%s-%s' "${out}" "${i/#a/A}"; done
+	echo "${FUNCNAME[*]} ${out}"
+}
+src_install() { echo never; }
+outer ab cd
+`,
+		lazy: true,
+	}, {
+		name: "nested function defined when its parent runs",
+		src: `define() { later() { echo "${FUNCNAME[0]} ${BASH_SOURCE[0]}"; }; }
+define
+later
+`,
+		lazy: true,
+	}, {
+		name: "associative array declared in a function: eager",
+		src: `setup() { declare -gA M=([b]=2 [a]=1); }
+setup
+echo "${!M[@]}"
+`,
+		lazy: false,
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			eager := runWith(t, tc.src, ParseOptions{})
+			lazy := runWith(t, tc.src, ParseOptions{Lazy: true})
+			if eager != lazy {
+				t.Errorf("lazy output %q, eager %q", lazy, eager)
+			}
+			f, err := ParseWith([]byte(tc.src), "test.sh", ParseOptions{Lazy: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(f.pending) > 0; got != tc.lazy {
+				t.Errorf("bodies pending: %v, want %v", got, tc.lazy)
+			}
+			for body := range f.pending {
+				before := len(body.Cmd.(*syntax.Block).Stmts)
+				f.Prepare(body)
+				if after := len(body.Cmd.(*syntax.Block).Stmts); after != before+1 {
+					t.Errorf("Prepare left %d statements, want %d (instrumented)", after, before+1)
+				}
+				f.Prepare(body) // prepared once only
+				if again := len(body.Cmd.(*syntax.Block).Stmts); again != before+1 {
+					t.Errorf("second Prepare changed the body: %d statements", again)
+				}
+			}
+		})
 	}
 }
