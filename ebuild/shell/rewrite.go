@@ -23,7 +23,7 @@ const DeclareFCommand = "__buckos_declare_F"
 func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) {
 	f.assoc = map[string]bool{}
 	rw := &rewriter{f: f, stubs: stubs, noSource: noSource}
-	if lazy && !declaresAssocOrInt.Match(src) {
+	if lazy && !declaresAssocOrInt(src) {
 		f.pending = map[*syntax.Stmt]string{}
 		rw.lazy = true
 		rw.walk(f.AST, src)
@@ -33,9 +33,44 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) 
 }
 
 // declaresAssocOrInt finds declarations with the associative or integer
-// attribute, conservatively (any option word with A or i after declare,
-// typeset, local, readonly or export on the same line).
-var declaresAssocOrInt = regexp.MustCompile(`\b(?:declare|typeset|local|readonly|export)\b[^\n]*\s[-+][a-zA-Z]*[Ai]`)
+// attribute, conservatively: an option word with A or i anywhere on a line
+// after declare, typeset, local, readonly or export. (A byte scan: a
+// regular expression over every ebuild cost more than the rewrite saved.)
+func declaresAssocOrInt(src []byte) bool {
+	for _, kw := range declKeywords {
+		for rest := src; ; {
+			i := bytes.Index(rest, kw)
+			if i < 0 {
+				break
+			}
+			line := rest[i+len(kw):]
+			if j := bytes.IndexByte(line, '\n'); j >= 0 {
+				line = line[:j]
+			}
+			if optionWithAorI(line) {
+				return true
+			}
+			rest = rest[i+len(kw):]
+		}
+	}
+	return false
+}
+
+var declKeywords = [][]byte{[]byte("declare"), []byte("typeset"), []byte("local"), []byte("readonly"), []byte("export")}
+
+// optionWithAorI reports whether line has a word like -A, -gA or +i.
+func optionWithAorI(line []byte) bool {
+	for i := 1; i < len(line); i++ {
+		if (line[i] == '-' || line[i] == '+') && (line[i-1] == ' ' || line[i-1] == '\t') {
+			for j := i + 1; j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z'); j++ {
+				if line[j] == 'A' || line[j] == 'i' {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // Prepare rewrites a function body that rewrite left for later; the
 // evaluator calls it before the function first runs. Other bodies are

@@ -345,3 +345,24 @@ echo "${!M[@]}"
 		})
 	}
 }
+
+func TestDeclaresAssocOrInt(t *testing.T) {
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{"declare -A m", true},
+		{"f() {\n\tlocal -gA m=()\n}", true},
+		{"typeset +i n", true},
+		{"readonly -ai xs", true},
+		{"x=1 # declare\nlocal -a list\nexport FOO=-i", false},
+		{"export FOO", false},
+		{"local x -A", true}, // conservative: any option word on the line
+		{"echo -A; local y", false},
+	}
+	for _, tc := range tests {
+		if got := declaresAssocOrInt([]byte(tc.src)); got != tc.want {
+			t.Errorf("declaresAssocOrInt(%q) = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
