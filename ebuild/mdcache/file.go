@@ -3,8 +3,11 @@ package mdcache
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 )
 
 // ReadFile parses the entry at path; errors name the file.
@@ -30,10 +33,21 @@ func WriteFile(path string, e Entry) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if _, made := madeDirs.Load(dir); !made {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		madeDirs.Store(dir, true)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	// Created with its final mode (less the umask), unlike os.CreateTemp's
+	// 0600 and a chmod: a metadata run writes thousands of entries.
+	tmp, err := createTemp(dir, "."+filepath.Base(path)+".tmp")
+	if os.IsNotExist(err) {
+		// Removed since it was made: make it again.
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			tmp, err = createTemp(dir, "."+filepath.Base(path)+".tmp")
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -43,9 +57,6 @@ func WriteFile(path string, e Entry) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
 		werr = os.Rename(tmp.Name(), path)
 	}
 	if werr != nil {
@@ -53,4 +64,22 @@ func WriteFile(path string, e Entry) error {
 		return fmt.Errorf("writing %s: %w", path, werr)
 	}
 	return nil
+}
+
+// madeDirs are the directories WriteFile created or found, so that each
+// is checked once per process.
+var madeDirs sync.Map
+
+// createTemp creates a new file named prefix plus a random suffix in dir,
+// mode 0644 less the umask.
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 10000 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if os.IsExist(err) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("%s: cannot create a temporary file", dir)
 }

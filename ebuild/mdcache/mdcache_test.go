@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"buckos.dev/buckos/ebuild"
@@ -204,6 +205,19 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if _, err := ReadFile(filepath.Join(dir, "nothere")); err == nil {
 		t.Error("ReadFile of a missing file succeeded")
+	}
+	// Entries are readable by all, like Portage's (less the umask).
+	umask := syscall.Umask(0)
+	syscall.Umask(umask)
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o644&^os.FileMode(umask) {
+		t.Errorf("entry mode %v (%v), want %v", fi.Mode().Perm(), err, 0o644&^os.FileMode(umask))
+	}
+	// A directory removed after a first write is made again.
+	if err := os.RemoveAll(filepath.Dir(p)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, e); err != nil {
+		t.Errorf("WriteFile after its directory was removed: %v", err)
 	}
 }
 
