@@ -332,15 +332,7 @@ func TestCorpusGuru(t *testing.T) {
 // without writing entries: "keys-only" the way `ebuild2buck metadata`
 // does it (Options.CacheKeysOnly), "full" the way sync does.
 func BenchmarkGentoo(b *testing.B) {
-	shared := os.Getenv("BUCKOS_SHARED")
-	if shared == "" {
-		b.Skip("BUCKOS_SHARED is not set: this benchmark needs the corpus gentoo tree under $BUCKOS_SHARED/corpus/gentoo")
-	}
-	dir := filepath.Join(shared, "corpus", "gentoo")
-	refs := findEbuilds(b, dir)
-	if len(refs) == 0 {
-		b.Fatalf("no ebuilds under %s", dir)
-	}
+	dir, refs := gentooEbuilds(b)
 	for _, mode := range []struct {
 		name     string
 		keysOnly bool
@@ -358,4 +350,20 @@ func BenchmarkGentoo(b *testing.B) {
 			b.ReportMetric(float64(len(refs)*b.N)/b.Elapsed().Seconds(), "ebuilds/s")
 		})
 	}
+}
+
+// gentooEbuilds returns the corpus gentoo tree and its ebuilds; without
+// BUCKOS_SHARED the test or benchmark is skipped.
+func gentooEbuilds(tb testing.TB) (string, []ebuild.Ref) {
+	tb.Helper()
+	shared := os.Getenv("BUCKOS_SHARED")
+	if shared == "" {
+		tb.Skip("BUCKOS_SHARED is not set: this needs the corpus gentoo tree under $BUCKOS_SHARED/corpus/gentoo")
+	}
+	dir := filepath.Join(shared, "corpus", "gentoo")
+	refs := findEbuilds(tb, dir)
+	if len(refs) == 0 {
+		tb.Fatalf("no ebuilds under %s", dir)
+	}
+	return dir, refs
 }

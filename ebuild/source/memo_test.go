@@ -252,15 +252,7 @@ func TestUserHomeNotLooked(t *testing.T) {
 // without memoisation, keeping everything sync uses (variables and
 // functions), and wants the same metadata for every ebuild.
 func TestCorpusMemoMatchesInPlace(t *testing.T) {
-	shared := os.Getenv("BUCKOS_SHARED")
-	if shared == "" {
-		t.Skip("BUCKOS_SHARED is not set: this test needs the corpus gentoo tree under $BUCKOS_SHARED/corpus/gentoo")
-	}
-	dir := filepath.Join(shared, "corpus", "gentoo")
-	refs := findEbuilds(t, dir)
-	if len(refs) == 0 {
-		t.Fatalf("no ebuilds under %s", dir)
-	}
+	dir, refs := gentooEbuilds(t)
 	opts := Options{EclassDirs: []string{filepath.Join(dir, "eclass")}}
 	memo := New(opts)
 	opts.NoMemo = true

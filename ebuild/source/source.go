@@ -18,6 +18,13 @@
 //     quoting (a quoted * in ${v/#pat/rep} is a wildcard).
 //   - A panic of the interpreter in a pipeline goroutine cannot be
 //     recovered; panics on the evaluating goroutine become an *Error.
+//   - ~user expands to nothing but itself (no user is known), where bash
+//     would give a known user's home directory.
+//
+// Eclass sourcings are memoised (memo.go, memorun.go, docs/ARCHITECTURE.md):
+// an inherit whose recorded inputs read the same values replays the
+// recorded effects instead of running the eclass. A replay does not count
+// against the step budget the eclass would have used.
 package source
 
 import (
