@@ -221,7 +221,7 @@ func (st *run) source(ctx context.Context) error {
 		},
 	})
 	opts := []interp.RunnerOption{
-		interp.Env(ebuildEnv{list: expand.ListEnviron(st.environment()...), st: st}),
+		interp.Env(newEbuildEnv(st, st.environment())),
 		interp.Dir("/"),
 		interp.StdIO(nil, io.Discard, &st.stderr),
 		interp.CallHandler(st.call),

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -14,8 +15,24 @@ import (
 // eclasses inherited before it, which would make each memoised sourcing
 // (memo.go) depend on everything the ebuild inherited first.
 type ebuildEnv struct {
-	list expand.Environ
-	st   *run
+	vars  map[string]expand.Variable // every lookup that no scope answers ends here
+	names []string                   // sorted, for Each
+	st    *run
+}
+
+// newEbuildEnv makes the base environment from NAME=value pairs (the last
+// of a name wins), all exported like the environment of a process.
+func newEbuildEnv(st *run, pairs []string) ebuildEnv {
+	e := ebuildEnv{vars: make(map[string]expand.Variable, len(pairs)), st: st}
+	for _, p := range pairs {
+		name, val, _ := strings.Cut(p, "=")
+		if _, dup := e.vars[name]; !dup {
+			e.names = append(e.names, name)
+		}
+		e.vars[name] = expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: val}
+	}
+	slices.Sort(e.names)
+	return e
 }
 
 func (e ebuildEnv) Get(name string) expand.Variable {
@@ -29,16 +46,16 @@ func (e ebuildEnv) Get(name string) expand.Variable {
 		// ~user stays as written, as bash leaves an unknown user's.
 		return expand.Variable{Set: true, Kind: expand.String, Str: "~" + user}
 	}
-	return e.list.Get(name)
+	return e.vars[name]
 }
 
 func (e ebuildEnv) Each(f func(string, expand.Variable) bool) {
-	ok := true
-	e.list.Each(func(name string, v expand.Variable) bool {
-		ok = f(name, v)
-		return ok
-	})
-	if v := e.st.inheritedVar(); ok && v.IsSet() {
+	for _, name := range e.names {
+		if !f(name, e.vars[name]) {
+			return
+		}
+	}
+	if v := e.st.inheritedVar(); v.IsSet() {
 		f("INHERITED", v)
 	}
 }
