@@ -3,9 +3,14 @@
 # and --jobs 2: wall time, CPU time and peak RSS from /usr/bin/time -v, plus
 # the machine it ran on. Prints a Markdown block for docs/BENCHMARKS.md.
 #
-# Usage: BUCKOS_SHARED=/path/to/shared [BENCH_REV=HEAD] bench/metadata.sh [JOBS...]
+# Usage: BUCKOS_SHARED=/path/to/shared [BENCH_REV=HEAD] [BENCH_REPEAT=1] bench/metadata.sh [JOBS...]
 # With BENCH_REV, the binary is built from that commit (git archive), not
 # from the working tree, so the numbers belong to exactly that commit.
+# BENCH_REPEAT runs each job count that many times, each into a directory
+# of its own; all are removed only at the end. (ext4 skips inodes freed in
+# the last half minute when it allocates new ones: writing 1761 entries
+# right after deleting a previous run's costs up to a second of system
+# time. Leave 40 s between invocations.)
 # Portage reference on this machine kind (egencache, same tree):
 # 6 min 08 s at --jobs=1, 3 min 14 s at --jobs=2.
 set -euo pipefail
@@ -42,18 +47,26 @@ echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(go version | cut -d' ' -f3)."
 echo
 echo "| jobs | wall | user | sys | peak RSS | ebuilds | written | failed | load before |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+runs=()
 for j in "${jobs_list[@]}"; do
-	out="$work/out-$j"
+	for r in $(seq "${BENCH_REPEAT:-1}"); do
+		runs+=("$j")
+	done
+done
+k=0
+for j in "${runs[@]}"; do
+	k=$((k + 1))
+	out="$work/out-$k"
 	# The 1-minute load average: other work on the machine inflates wall time.
 	load="$(cut -d' ' -f1 /proc/loadavg)"
-	/usr/bin/time -v -o "$work/time-$j" "$work/ebuild2buck" metadata "$tree" --out "$out" --jobs "$j" \
-		>"$work/stdout-$j" 2>"$work/stderr-$j"
-	wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time-$j")"
-	user="$(sed -n 's/.*User time (seconds): //p' "$work/time-$j")"
-	sys="$(sed -n 's/.*System time (seconds): //p' "$work/time-$j")"
-	rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time-$j")"
+	/usr/bin/time -v -o "$work/time-$k" "$work/ebuild2buck" metadata "$tree" --out "$out" --jobs "$j" \
+		>"$work/stdout-$k" 2>"$work/stderr-$k"
+	wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time-$k")"
+	user="$(sed -n 's/.*User time (seconds): //p' "$work/time-$k")"
+	sys="$(sed -n 's/.*System time (seconds): //p' "$work/time-$k")"
+	rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time-$k")"
 	# Summary line: "metadata: N ebuilds, W written, F failed, B bad names, T"
-	read -r _ n _ w _ f _ _ < <(tr -d ',' <"$work/stdout-$j")
+	read -r _ n _ w _ f _ _ < <(tr -d ',' <"$work/stdout-$k")
 	printf '| %s | %s | %ss | %ss | %d MiB | %s | %s | %s | %s |\n' "$j" "$wall" "$user" "$sys" "$((rss / 1024))" "$n" "$w" "$f" "$load"
 done
 echo
