@@ -44,8 +44,9 @@ type File struct {
 	assoc        map[string]bool // names declared associative in this file
 	redirChecked map[*syntax.Stmt]bool
 
-	lazyMu  sync.Mutex
-	pending map[*syntax.Stmt]string // function bodies Prepare has to rewrite, and their names
+	lazyMu   sync.Mutex
+	pending  map[*syntax.Stmt]string // function bodies Prepare has to rewrite, and their names
+	deferred []deferredBody          // function bodies Prepare has to parse first
 }
 
 // UnparsedCommand is the command a stubbed function body runs. The
@@ -79,6 +80,11 @@ type ParseOptions struct {
 	// the caller must call before a function runs: most of an ebuild's
 	// text is phase functions that global scope never calls.
 	Lazy bool
+	// DeferBodies (with Lazy and NoSource) does not even parse the bodies
+	// of top-level functions written the usual way until File.Prepare:
+	// parsing them was the largest part of parsing an ebuild. A body that
+	// cannot be parsed then fails in Prepare instead of being stubbed.
+	DeferBodies bool
 }
 
 // ParseWith is Parse with options.
@@ -87,6 +93,17 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 	var lines []string
 	stubs := map[int]stubInfo{} // first line (1-based) -> stub
 	var warnings []string
+	if opts.DeferBodies && opts.Lazy && opts.NoSource && !declaresAssocOrInt(src) {
+		if reduced, deferred := deferBodies(src); deferred != nil {
+			ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(reduced), name)
+			if err == nil {
+				f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, id: fnv64(name), deferred: deferred}
+				f.rewrite(reduced, stubs, true, true)
+				return f, nil
+			}
+			// A function's extent was guessed wrong: parse it all.
+		}
+	}
 	for cur := src; ; cur = joinLines(lines) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {

@@ -23,7 +23,7 @@ const DeclareFCommand = "__buckos_declare_F"
 func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) {
 	f.assoc = map[string]bool{}
 	rw := &rewriter{f: f, stubs: stubs, noSource: noSource}
-	if lazy && !declaresAssocOrInt(src) {
+	if lazy && (f.deferred != nil || !declaresAssocOrInt(src)) {
 		f.pending = map[*syntax.Stmt]string{}
 		rw.lazy = true
 		rw.walk(f.AST, src)
@@ -72,20 +72,30 @@ func optionWithAorI(line []byte) bool {
 	return false
 }
 
-// Prepare rewrites a function body that rewrite left for later; the
-// evaluator calls it before the function first runs. Other bodies are
-// left alone. It is safe for concurrent use.
-func (f *File) Prepare(body *syntax.Stmt) {
+// Prepare parses (ParseOptions.DeferBodies) and rewrites a function body
+// that parsing left for later; the evaluator calls it before the function
+// first runs. Other bodies are left alone. A deferred body that cannot be
+// parsed is an error, every time the function is about to run. It is safe
+// for concurrent use.
+func (f *File) Prepare(body *syntax.Stmt) error {
 	f.lazyMu.Lock()
 	defer f.lazyMu.Unlock()
 	name, ok := f.pending[body]
 	if !ok {
-		return
+		return nil
+	}
+	if k, ok := deferredIndex(body); ok && f.deferred != nil {
+		real, err := f.parseDeferred(k, name)
+		if err != nil {
+			return err
+		}
+		body.Cmd, body.Redirs, body.Negated = real.Cmd, real.Redirs, real.Negated
 	}
 	delete(f.pending, body)
 	instrument(body, name, f.Name)
 	rw := &rewriter{f: f, noSource: true}
 	rw.walk(body, nil)
+	return nil
 }
 
 // rewriter is one rewriting walk over a file or a function body.

@@ -80,7 +80,9 @@ func runWith(t *testing.T, src string, opts ParseOptions) string {
 		}
 		args = RewriteCall(args)
 		if body := r.Funcs[args[0]]; body != nil {
-			f.Prepare(body)
+			if err := f.Prepare(body); err != nil {
+				return nil, err
+			}
 		}
 		return args, nil
 	}
@@ -333,11 +335,13 @@ echo "${!M[@]}"
 			}
 			for body := range f.pending {
 				before := len(body.Cmd.(*syntax.Block).Stmts)
-				f.Prepare(body)
+				if err := f.Prepare(body); err != nil {
+					t.Fatal(err)
+				}
 				if after := len(body.Cmd.(*syntax.Block).Stmts); after != before+1 {
 					t.Errorf("Prepare left %d statements, want %d (instrumented)", after, before+1)
 				}
-				f.Prepare(body) // prepared once only
+				_ = f.Prepare(body) // prepared once only
 				if again := len(body.Cmd.(*syntax.Block).Stmts); again != before+1 {
 					t.Errorf("second Prepare changed the body: %d statements", again)
 				}
@@ -364,5 +368,76 @@ func TestDeclaresAssocOrInt(t *testing.T) {
 		if got := declaresAssocOrInt([]byte(tc.src)); got != tc.want {
 			t.Errorf("declaresAssocOrInt(%q) = %v, want %v", tc.src, got, tc.want)
 		}
+	}
+}
+
+// TestDeferBodies runs scripts parsed whole and with function bodies
+// deferred: the output must be the same, line numbers included.
+func TestDeferBodies(t *testing.T) {
+	deferOpts := ParseOptions{Lazy: true, NoSource: true, DeferBodies: true}
+	tests := []struct {
+		name     string
+		src      string
+		deferred int // bodies left unparsed
+	}{{
+		name: "called and uncalled functions, line numbers",
+		src: `helper() {
+	local x=${1/#a/A}
+	echo "${FUNCNAME[0]} ${x} ${LINENO}"
+}
+src_install() {
+	emake DESTDIR="${D}" install
+}
+helper abc
+echo "${LINENO}"
+`,
+		deferred: 2,
+	}, {
+		name: "a here-document body is parsed at once",
+		src: "doc() {\n\tcat <<END\n}\nEND\n}\necho top\n",
+		deferred: 0,
+	}, {
+		name: "a wrong guess at a body's end parses the whole file",
+		src: "f() {\n\tx='\n}\n'\n\techo \"${x}\"\n}\nf\n",
+		deferred: 0,
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			whole := runWith(t, tc.src, ParseOptions{})
+			deferred := runWith(t, tc.src, deferOpts)
+			if whole != deferred {
+				t.Errorf("deferred output %q, whole %q", deferred, whole)
+			}
+			f, err := ParseWith([]byte(tc.src), "test.sh", deferOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.deferred) != tc.deferred {
+				t.Errorf("%d bodies deferred, want %d", len(f.deferred), tc.deferred)
+			}
+		})
+	}
+}
+
+// TestDeferredBodyUnparsable checks that a deferred body mvdan cannot
+// parse does not stop the file from parsing, and fails when prepared.
+func TestDeferredBodyUnparsable(t *testing.T) {
+	src := "x=1\nsrc_test() {\n\tfoo=$((\n}\ny=2\n"
+	f, err := ParseWith([]byte(src), "t.ebuild", ParseOptions{Lazy: true, NoSource: true, DeferBodies: true})
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	var body *syntax.Stmt
+	for b, fn := range f.Funcs {
+		if fn.Name == "src_test" {
+			body = b
+		}
+	}
+	if body == nil {
+		t.Fatal("src_test not declared")
+	}
+	err = f.Prepare(body)
+	if err == nil || !strings.Contains(err.Error(), "t.ebuild:") || !strings.Contains(err.Error(), "src_test") {
+		t.Errorf("Prepare = %v, want an error naming the file, line and function", err)
 	}
 }

@@ -121,7 +121,7 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 	if err != nil {
 		return nil, &Error{File: ref.Path, Line: headLine, Msg: err.Error(), Err: err}
 	}
-	f, err := shell.ParseWith(src, ref.Path, shell.ParseOptions{NoSource: e.opts.CacheKeysOnly, Lazy: true})
+	f, err := shell.ParseWith(src, ref.Path, shell.ParseOptions{NoSource: e.opts.CacheKeysOnly, Lazy: true, DeferBodies: e.opts.CacheKeysOnly})
 	if err != nil {
 		return nil, parseError(ref.Path, err)
 	}
@@ -409,8 +409,11 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		return st.memoSource(ctx, args)
 	}
 	if body := st.funcs()[args[0]]; body != nil {
-		// The ebuild's function bodies are rewritten when first called.
-		st.file.Prepare(body)
+		// The ebuild's function bodies are parsed and rewritten when
+		// first called.
+		if err := st.file.Prepare(body); err != nil {
+			return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope: %v", args[0], err), err)
+		}
 		if st.e.banned[args[0]] {
 			return nil, st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", args[0]), nil)
 		}

@@ -236,6 +236,8 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.memoEnd(args)
 	case memoStatusCmd:
 		return st.memoStatus(args)
+	case shell.DeferredCommand:
+		return st.fail(ctx, "internal: a function body ran before it was parsed", nil)
 	case shell.UnparsedCommand:
 		return st.fail(ctx, "function body could not be parsed and was called in global scope: "+strings.Join(args[1:], " "), nil)
 	case nestCommand:
