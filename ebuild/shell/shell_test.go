@@ -393,12 +393,12 @@ echo "${LINENO}"
 `,
 		deferred: 2,
 	}, {
-		name: "a here-document body is parsed at once",
-		src: "doc() {\n\tcat <<END\n}\nEND\n}\necho top\n",
+		name:     "a here-document body is parsed at once",
+		src:      "doc() {\n\tcat <<END\n}\nEND\n}\necho top\n",
 		deferred: 0,
 	}, {
-		name: "a wrong guess at a body's end parses the whole file",
-		src: "f() {\n\tx='\n}\n'\n\techo \"${x}\"\n}\nf\n",
+		name:     "a wrong guess at a body's end parses the whole file",
+		src:      "f() {\n\tx='\n}\n'\n\techo \"${x}\"\n}\nf\n",
 		deferred: 0,
 	}}
 	for _, tc := range tests {
