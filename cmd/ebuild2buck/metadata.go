@@ -165,13 +165,31 @@ type evaluator interface {
 func regenerate(ctx context.Context, ev evaluator, refs []ebuild.Ref, out string, jobs int) []error {
 	res := make([]error, len(refs))
 	next := make(chan int)
-	var wg sync.WaitGroup
+	// Entries are written by goroutines of their own: creating a file can
+	// wait in the kernel (inode allocation, the directory's lock), and the
+	// evaluators need not wait with it.
+	writes := make(chan entryWrite, 4*jobs)
+	var wg, wwg sync.WaitGroup
 	for w := 0; w < jobs; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res[i] = regenerateOne(ctx, ev, refs[i], out)
+				e, err := evaluateOne(ctx, ev, refs[i])
+				if err != nil {
+					res[i] = removeEntry(entryPath(out, refs[i]), err)
+					continue
+				}
+				writes <- entryWrite{i, entryPath(out, refs[i]), e}
+			}
+		}()
+		wwg.Add(1)
+		go func() {
+			defer wwg.Done()
+			for w := range writes {
+				if err := mdcache.WriteFile(w.path, w.entry); err != nil {
+					res[w.i] = removeEntry(w.path, err)
+				}
 			}
 		}()
 	}
@@ -184,26 +202,43 @@ func regenerate(ctx context.Context, ev evaluator, refs []ebuild.Ref, out string
 	}
 	close(next)
 	wg.Wait()
+	close(writes)
+	wwg.Wait()
 	return res
 }
 
-func regenerateOne(ctx context.Context, ev evaluator, ref ebuild.Ref, out string) (err error) {
-	path := filepath.Join(out, ref.Category, ref.PF())
+// entryWrite is one entry waiting to be written.
+type entryWrite struct {
+	i     int
+	path  string
+	entry mdcache.Entry
+}
+
+func entryPath(out string, ref ebuild.Ref) string {
+	return filepath.Join(out, ref.Category, ref.PF())
+}
+
+// evaluateOne evaluates an ebuild into its cache entry.
+func evaluateOne(ctx context.Context, ev evaluator, ref ebuild.Ref) (e mdcache.Entry, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: internal error: %v", ref.Path, p)
 		}
-		if err != nil {
-			if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-				err = errors.Join(err, rerr)
-			}
-		}
 	}()
 	md, err := ev.Evaluate(ctx, ref)
 	if err != nil {
-		return err
+		return mdcache.Entry{}, err
 	}
-	return mdcache.WriteFile(path, mdcache.FromMetadata(md))
+	return mdcache.FromMetadata(md), nil
+}
+
+// removeEntry removes the entry of an ebuild that failed, so that no stale
+// entry stays behind, and returns the failure.
+func removeEntry(path string, err error) error {
+	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+		err = errors.Join(err, rerr)
+	}
+	return err
 }
 
 // pruneStale removes what a whole-repository run would not have written:
