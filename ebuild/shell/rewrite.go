@@ -110,6 +110,36 @@ type rewriter struct {
 }
 
 func (rw *rewriter) walk(node syntax.Node, src []byte) {
+	if !rw.lazy || src == nil || mayNeedStmtRewrites(src) {
+		rw.collect(node, src)
+	}
+	// Otherwise there is nothing to collect: a lazy file declares no
+	// associative or integer variables, and its text has none of what
+	// rewriteStmt rewrites.
+	syntax.Walk(node, rw.visit)
+	rw.f.redirChecked = nil
+}
+
+// stmtRewriteMarks are texts every expansion rewriteStmt rewrites
+// contains: $_, ${!...}, an anchored ${v/#...} or ${v/%...}, an extended
+// glob.
+var stmtRewriteMarks = [][]byte{
+	[]byte("$_"), []byte("${_"), []byte("${!"), []byte("/#"), []byte("/%"),
+	[]byte("+("), []byte("*("), []byte("?("), []byte("@("), []byte("!("),
+}
+
+func mayNeedStmtRewrites(src []byte) bool {
+	for _, m := range stmtRewriteMarks {
+		if bytes.Contains(src, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// collect finds the associative and integer declarations and whether any
+// expansion needs rewriteStmt, and rewrites integer assignments.
+func (rw *rewriter) collect(node syntax.Node, src []byte) {
 	f := rw.f
 	ints := map[string]bool{}
 	// maybe are the expansions rewriteStmt might rewrite; whether it
@@ -146,8 +176,6 @@ func (rw *rewriter) walk(node syntax.Node, src []byte) {
 			return true
 		})
 	}
-	syntax.Walk(node, rw.visit)
-	f.redirChecked = nil
 }
 
 func (rw *rewriter) visit(n syntax.Node) bool {

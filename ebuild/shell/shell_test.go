@@ -305,6 +305,14 @@ outer ab cd
 `,
 		lazy: true,
 	}, {
+		name: "top-level anchored substitution and $_ in a lazy file",
+		src: `f() { :; }
+x=abc
+echo "${x/#a/A}" done
+echo "$_"
+`,
+		lazy: true,
+	}, {
 		name: "nested function defined when its parent runs",
 		src: `define() { later() { echo "${FUNCNAME[0]} ${BASH_SOURCE[0]}"; }; }
 define
