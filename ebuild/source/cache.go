@@ -26,6 +26,9 @@ type eclassFile struct {
 	// cannot record (memo.go); its unsafe function bodies are in
 	// fileCache.unsafe.
 	memoUnsafe bool
+	// stackSensitive: the eclass's own statements look past their frame
+	// of the call stack (memo.go).
+	stackSensitive bool
 }
 
 type cacheEntry struct {
@@ -48,6 +51,7 @@ type fileCache struct {
 	ownersMu sync.RWMutex
 	owners   map[*syntax.Stmt]*eclassFile // function body -> the eclass declaring it
 	unsafe   map[*syntax.Stmt]bool        // function bodies memoisation cannot record
+	stack    map[*syntax.Stmt]bool        // stack-sensitive function bodies
 }
 
 func newFileCache(dirs []string) *fileCache {
@@ -60,6 +64,7 @@ func newFileCache(dirs []string) *fileCache {
 		stubImpl:   map[*syntax.Stmt]string{},
 		owners:     map[*syntax.Stmt]*eclassFile{},
 		unsafe:     map[*syntax.Stmt]bool{},
+		stack:      map[*syntax.Stmt]bool{},
 	}
 }
 
@@ -118,12 +123,18 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 			if memoUnsafeNode(st) {
 				ent.ec.memoUnsafe = true
 			}
+			if stackSensitiveNode(st) {
+				ent.ec.stackSensitive = true
+			}
 		}
 		c.ownersMu.Lock()
 		for body := range f.Funcs {
 			c.owners[body] = ent.ec
 			if memoUnsafeNode(body) {
 				c.unsafe[body] = true
+			}
+			if stackSensitiveNode(body) {
+				c.stack[body] = true
 			}
 		}
 		c.ownersMu.Unlock()
@@ -159,6 +170,14 @@ func (c *fileCache) memoUnsafe(body *syntax.Stmt) bool {
 	c.ownersMu.RLock()
 	defer c.ownersMu.RUnlock()
 	return c.unsafe[body]
+}
+
+// stackSensitive reports whether an eclass function body looks past its
+// frame of the call stack.
+func (c *fileCache) stackSensitive(body *syntax.Stmt) bool {
+	c.ownersMu.RLock()
+	defer c.ownersMu.RUnlock()
+	return c.stack[body]
 }
 
 // owner returns the eclass that declares the function body, or nil.

@@ -395,6 +395,9 @@ func (st *run) inheritLoad(ctx context.Context, args []string) error {
 	if st.sub != nil && ec.memoUnsafe {
 		st.sub.setTaint(name + ".eclass reads what cannot be recorded")
 	}
+	if ec.stackSensitive {
+		st.sub.setStackSensitive()
+	}
 	for rec := st.sub; rec != nil; rec = rec.parent {
 		rec.sourced[ec] = true
 	}

@@ -329,3 +329,68 @@ func memoUnsafeText(code string) bool {
 	}
 	return false
 }
+
+// Stack sensitivity. Every instrumented function body starts by copying
+// its caller's FUNCNAME and BASH_SOURCE arrays; a recording therefore reads
+// its caller's call stack, which differs with every caller (an eclass
+// inherited from another). Code that only looks at its own frames
+// (${FUNCNAME}, ${FUNCNAME[0]}) cannot tell the caller's stack apart, so
+// the stack becomes an input of a recording only when stack-sensitive
+// code ran in it.
+
+// stackVars are the call-stack arrays.
+var stackVars = map[string]bool{"FUNCNAME": true, "BASH_SOURCE": true}
+
+// stackSensitiveNode reports whether code can look past its own frame of
+// the call stack: an element other than 0 of FUNCNAME or BASH_SOURCE, all
+// of them, their length, the caller builtin, or the names in any other
+// form (declare -p FUNCNAME, eval text). The copy every instrumented body
+// starts with is not counted; nested function declarations are judged on
+// their own.
+func stackSensitiveNode(node syntax.Node) bool {
+	sensitive := false
+	params := map[*syntax.Lit]bool{}
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			return false
+		case *syntax.DeclClause:
+			if isStackPrologue(n) {
+				return false
+			}
+		case *syntax.ParamExp:
+			if n.Param != nil && stackVars[n.Param.Value] {
+				params[n.Param] = true
+				idx := ""
+				if n.Index != nil {
+					if w, ok := n.Index.(*syntax.Word); ok {
+						idx = w.Lit()
+					} else {
+						idx = "?"
+					}
+				}
+				if n.Length || n.Width || n.Excl || n.Slice != nil || n.Names != 0 || (n.Index != nil && idx != "0") {
+					sensitive = true
+				}
+			}
+		case *syntax.Lit:
+			if !params[n] && (strings.Contains(n.Value, "FUNCNAME") || strings.Contains(n.Value, "BASH_SOURCE")) {
+				sensitive = true
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 && n.Args[0].Lit() == "caller" {
+				sensitive = true
+			}
+		}
+		return !sensitive
+	})
+	return sensitive
+}
+
+// isStackPrologue recognises the declaration shell.instrument puts first
+// in a function body: local -a FUNCNAME=(...) BASH_SOURCE=(...).
+func isStackPrologue(d *syntax.DeclClause) bool {
+	return d.Variant != nil && d.Variant.Value == "local" && len(d.Args) == 3 &&
+		d.Args[1].Name != nil && d.Args[1].Name.Value == "FUNCNAME" &&
+		d.Args[2].Name != nil && d.Args[2].Name.Value == "BASH_SOURCE"
+}

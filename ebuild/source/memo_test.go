@@ -57,6 +57,9 @@ COMPAT_DEPS="dev-lang/foo[${FOO_COMPAT}]"
 	"outer": "inherit mid\nIUSE=outer\n",
 	"mid":   "inherit leaf\nIUSE=mid\n",
 	"leaf":  "IUSE=leaf\nRDEPEND=dev-libs/leaf\n",
+	// who looks past its own frame of the call stack.
+	"who": "WHO=\"${FUNCNAME[1]} ${BASH_SOURCE[1]##*/}\"\n",
+	"via": "inherit who\n",
 }
 
 type memoCase struct {
@@ -123,11 +126,11 @@ var memoCases = []memoCase{{
 		"EAPI=8\ninherit dep base\nSLOT=0\n",
 		"EAPI=8\ninherit base dep\nSLOT=0\n",
 	},
-	// 1: dep, base with dep inside (called from base: a new trace), dep
-	// replayed. 2: both replayed. 3: base recorded (dep not inherited
-	// before it), and its dep recorded again (dep_fn is new: the trace
-	// for an existing dep_fn does not apply), dep replayed.
-	hits: 4, recorded: 5,
+	// 1: dep recorded; base recorded, the dep inside it replayed (its
+	// caller's call stack is no input), dep replayed. 2: both replayed.
+	// 3: base recorded (dep not inherited before it), its dep and the
+	// last dep replayed.
+	hits: 6, recorded: 3,
 }, {
 	name: "INHERITED as the eclass sees it",
 	ebuilds: []string{
@@ -162,9 +165,19 @@ var memoCases = []memoCase{{
 		"EAPI=8\ninherit mid\nSLOT=0\n",
 	},
 	// outer, mid inside it, leaf inside that; outer replayed; mid at the
-	// top and its leaf see other FUNCNAME and BASH_SOURCE stacks: both
-	// recorded.
-	hits: 1, recorded: 5,
+	// top recorded (it inherits leaf, whose INHERITED entry is new), its
+	// leaf replayed.
+	hits: 2, recorded: 4,
+}, {
+	name: "the caller's call stack, where an eclass looks at it",
+	ebuilds: []string{
+		"EAPI=8\ninherit who\nSLOT=0\n",
+		"EAPI=8\ninherit via\nSLOT=0\n",
+		"EAPI=8\ninherit who\nSLOT=0\n",
+	},
+	// who's value depends on its caller: recorded at the top and inside
+	// via (recorded too), replayed at the top.
+	hits: 1, recorded: 3,
 }, {
 	name: "die in an eclass",
 	ebuilds: []string{

@@ -58,10 +58,13 @@ type memoRec struct {
 	on     bool
 	ended  bool
 	quiet  bool // reads are the evaluator's own
-	seen   map[memoInput]bool
-	steps  []memoStep
-	taint  string
-	abort  string
+	// stack: code that looks past its own frame of the call stack ran,
+	// so the caller's FUNCNAME and BASH_SOURCE are inputs (memo.go).
+	stack bool
+	seen  map[memoInput]bool
+	steps []memoStep
+	taint string
+	abort string
 
 	status  uint8
 	accum   []accumOp
@@ -96,6 +99,16 @@ func (rec *memoRec) setTaint(why string) {
 	}
 }
 
+// setStackSensitive makes the call stack an input of rec and of the
+// recordings around it (their stacks make rec's).
+func (rec *memoRec) setStackSensitive() {
+	for ; rec != nil; rec = rec.parent {
+		rec.mu.Lock()
+		rec.stack = true
+		rec.mu.Unlock()
+	}
+}
+
 // setQuiet stops (or resumes) noting reads in rec and the recordings
 // around it: the evaluator reading for itself.
 func (rec *memoRec) setQuiet(q bool) {
@@ -112,7 +125,10 @@ type trackEnv struct{ rec *memoRec }
 
 func (t trackEnv) Get(name string) expand.Variable {
 	v := t.rec.main.Get(name)
-	t.rec.note(memoInput{inVar, name}, varValue(v))
+	if !stackVars[name] {
+		// The call stack is an input only if stack-sensitive code runs.
+		t.rec.note(memoInput{inVar, name}, varValue(v))
+	}
 	return v
 }
 
@@ -249,6 +265,9 @@ func (st *run) memoStartable(hc interp.HandlerContext) bool {
 func (st *run) entryValue(env expand.Environ, in memoInput) memoValue {
 	switch in.kind {
 	case inVar:
+		if stackVars[in.name] {
+			st.sub.setStackSensitive()
+		}
 		return varValue(env.Get(in.name))
 	case inFunc:
 		st.memoNoteFunc(in.name)
@@ -291,6 +310,9 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 		loaded0: len(st.loaded), inh0: len(st.inherited), sourced: map[*eclassFile]bool{ec: true}}
 	for r := rec.parent; r != nil; r = r.parent {
 		r.sourced[ec] = true
+	}
+	if ec.stackSensitive {
+		rec.setStackSensitive()
 	}
 	snap := st.snapshot()
 	opts := []interp.RunnerOption{
@@ -364,6 +386,11 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 		rec.steps = append(rec.steps, memoStep{memoInput{inFunc, name}, memoValue{kind: 'f', fn: rec.funcs[name]}})
 		out.funcs[name] = sub.Funcs[name]
 		st.memoNoteFunc(name) // read by the recordings around this one too
+	}
+	if rec.stack {
+		for _, name := range []string{"BASH_SOURCE", "FUNCNAME"} {
+			rec.steps = append(rec.steps, memoStep{memoInput{inVar, name}, varValue(rec.main.Get(name))})
+		}
 	}
 	for name := range rec.funcs {
 		if _, ok := sub.Funcs[name]; !ok && name != sourceFuncName {
@@ -450,8 +477,17 @@ func (st *run) memoNoteCall(args []string) error {
 			}
 		}
 	}
-	if args[0] == "eval" && memoUnsafeText(strings.Join(args[1:], " ")) {
-		rec.setTaint("eval of unrecordable code")
+	if args[0] == "eval" {
+		code := strings.Join(args[1:], " ")
+		if memoUnsafeText(code) {
+			rec.setTaint("eval of unrecordable code")
+		}
+		if strings.Contains(code, "FUNCNAME") || strings.Contains(code, "BASH_SOURCE") || strings.Contains(code, "caller") {
+			rec.setStackSensitive()
+		}
+	}
+	if body := st.cur.Funcs[args[0]]; body != nil && st.e.eclasses.stackSensitive(body) {
+		rec.setStackSensitive()
 	}
 	return nil
 }
