@@ -449,3 +449,26 @@ func TestDeferredBodyUnparsable(t *testing.T) {
 		t.Errorf("Prepare = %v, want an error naming the file, line and function", err)
 	}
 }
+
+func TestSimpleFuncHead(t *testing.T) {
+	tests := []struct {
+		line string
+		name string
+		ok   bool
+	}{
+		{"src_install() {", "src_install", true},
+		{"my-func.x () { # comment", "my-func.x", true},
+		{"pkg_setup(){", "pkg_setup", true},
+		{"function foo {", "", false},
+		{"foo() { echo; }", "", false},
+		{"\tfoo() {", "", false},
+		{"foo()", "", false},
+		{"9foo() {", "", false},
+	}
+	for _, tc := range tests {
+		name, ok := simpleFuncHead(tc.line)
+		if name != tc.name || ok != tc.ok {
+			t.Errorf("simpleFuncHead(%q) = %q, %v; want %q, %v", tc.line, name, ok, tc.name, tc.ok)
+		}
+	}
+}
