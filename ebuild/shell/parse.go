@@ -44,7 +44,7 @@ type File struct {
 	assoc        map[string]bool // names declared associative in this file
 	redirChecked map[*syntax.Stmt]bool
 
-	lazyMu   sync.Mutex
+	lazyMu   sync.RWMutex
 	pending  map[*syntax.Stmt]string // function bodies Prepare has to rewrite, and their names
 	deferred []deferredBody          // function bodies Prepare has to parse first
 }

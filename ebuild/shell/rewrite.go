@@ -72,6 +72,14 @@ func optionWithAorI(line []byte) bool {
 	return false
 }
 
+// Pending reports whether body still needs Prepare.
+func (f *File) Pending(body *syntax.Stmt) bool {
+	f.lazyMu.RLock()
+	defer f.lazyMu.RUnlock()
+	_, ok := f.pending[body]
+	return ok
+}
+
 // Prepare parses (ParseOptions.DeferBodies) and rewrites a function body
 // that parsing left for later; the evaluator calls it before the function
 // first runs. Other bodies are left alone. A deferred body that cannot be

@@ -41,6 +41,7 @@ type cacheEntry struct {
 // was found.
 type fileCache struct {
 	dirs       []string
+	keysOnly   bool // eclass function bodies are parsed when first called
 	mu         sync.Mutex
 	byPath     map[string]*cacheEntry
 	found      map[string]string      // eclass name -> path ("" when absent)
@@ -54,9 +55,10 @@ type fileCache struct {
 	stack    map[*syntax.Stmt]bool        // stack-sensitive function bodies
 }
 
-func newFileCache(dirs []string) *fileCache {
+func newFileCache(dirs []string, keysOnly bool) *fileCache {
 	return &fileCache{
 		dirs:       dirs,
+		keysOnly:   keysOnly,
 		byPath:     map[string]*cacheEntry{},
 		found:      map[string]string{},
 		stubs:      map[string]*shell.File{},
@@ -107,7 +109,7 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 			return
 		}
 		sum := md5.Sum(src)
-		f, err := shell.Parse(src, path)
+		f, err := shell.ParseWith(src, path, shell.ParseOptions{NoSource: c.keysOnly, Lazy: c.keysOnly, DeferBodies: c.keysOnly})
 		if err != nil {
 			ent.err = err
 			return
@@ -130,11 +132,8 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 		c.ownersMu.Lock()
 		for body := range f.Funcs {
 			c.owners[body] = ent.ec
-			if memoUnsafeNode(body) {
-				c.unsafe[body] = true
-			}
-			if stackSensitiveNode(body) {
-				c.stack[body] = true
+			if !f.Pending(body) {
+				c.analyze(body)
 			}
 		}
 		c.ownersMu.Unlock()
@@ -170,6 +169,32 @@ func (c *fileCache) memoUnsafe(body *syntax.Stmt) bool {
 	c.ownersMu.RLock()
 	defer c.ownersMu.RUnlock()
 	return c.unsafe[body]
+}
+
+// analyze records what memoisation must know of a function body; the
+// caller holds ownersMu.
+func (c *fileCache) analyze(body *syntax.Stmt) {
+	if memoUnsafeNode(body) {
+		c.unsafe[body] = true
+	}
+	if stackSensitiveNode(body) {
+		c.stack[body] = true
+	}
+}
+
+// prepare parses and rewrites an eclass function body left for its first
+// call, and analyzes it.
+func (c *fileCache) prepare(ec *eclassFile, body *syntax.Stmt) error {
+	if !ec.file.Pending(body) {
+		return nil
+	}
+	if err := ec.file.Prepare(body); err != nil {
+		return err
+	}
+	c.ownersMu.Lock()
+	c.analyze(body)
+	c.ownersMu.Unlock()
+	return nil
 }
 
 // stackSensitive reports whether an eclass function body looks past its

@@ -395,6 +395,12 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	}
 	args = shell.RewriteCall(args)
+	if body := st.funcs()[args[0]]; body != nil {
+		// Function bodies are parsed and rewritten when first called.
+		if err := st.prepare(body); err != nil {
+			return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope: %v", args[0], err), err)
+		}
+	}
 	if st.sub != nil {
 		if err := st.memoNoteCall(args); err != nil {
 			return nil, err
@@ -409,11 +415,6 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		return st.memoSource(ctx, args)
 	}
 	if body := st.funcs()[args[0]]; body != nil {
-		// The ebuild's function bodies are parsed and rewritten when
-		// first called.
-		if err := st.file.Prepare(body); err != nil {
-			return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope: %v", args[0], err), err)
-		}
 		if st.e.banned[args[0]] {
 			return nil, st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", args[0]), nil)
 		}
@@ -702,4 +703,16 @@ func readEbuild(path string) ([]byte, error) {
 		src, err = os.ReadFile(path)
 	}
 	return src, err
+}
+
+// prepare readies a function body of the ebuild or of an eclass that
+// parsing left for its first call.
+func (st *run) prepare(body *syntax.Stmt) error {
+	if st.file.Pending(body) {
+		return st.file.Prepare(body)
+	}
+	if ec := st.e.eclasses.owner(body); ec != nil {
+		return st.e.eclasses.prepare(ec, body)
+	}
+	return nil
 }

@@ -100,7 +100,7 @@ func New(opts Options) *Evaluator {
 	for _, name := range globalBanned {
 		banned[name] = true
 	}
-	e := &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs), banned: banned, matchers: map[string]func(string) bool{}}
+	e := &Evaluator{opts: opts, eclasses: newFileCache(opts.EclassDirs, opts.CacheKeysOnly), banned: banned, matchers: map[string]func(string) bool{}}
 	if !opts.NoMemo {
 		e.memo = newMemoStore()
 	}

@@ -355,3 +355,40 @@ SLOT="0"
 		t.Errorf("inherit environment (-want +got):\n%s", diff)
 	}
 }
+
+// TestDeferredEclassBodies evaluates ebuilds whose eclass has a function
+// mvdan cannot parse, with eclass bodies parsed when first called (cache
+// keys only) and parsed at once (full metadata): the same results, and a
+// call of the unparsable function fails either way.
+func TestDeferredEclassBodies(t *testing.T) {
+	dir := t.TempDir()
+	eclassDir := filepath.Join(dir, "eclass")
+	files := map[string]string{
+		"eclass/lazyfn.eclass": "good() {\n\techo \"ok ${1}\"\n}\nbad() {\n\tlocal x=$(( 1 + ))\n}\nLAZY=$(good 1)\n",
+		"eclass/callsbad.eclass": "inherit lazyfn\nbad\n",
+		"cat/a/a-1.ebuild":       "EAPI=8\ninherit lazyfn\nDESCRIPTION=\"${LAZY}\"\nSLOT=0\n",
+		"cat/b/b-1.ebuild":       "EAPI=8\ninherit callsbad\nSLOT=0\n",
+	}
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, keysOnly := range []bool{true, false} {
+		e := New(Options{EclassDirs: []string{eclassDir}, CacheKeysOnly: keysOnly})
+		md, err := e.Evaluate(context.Background(), ebuild.Ref{Category: "cat", PN: "a", PVR: "1", Path: filepath.Join(dir, "cat/a/a-1.ebuild")})
+		if err != nil {
+			t.Errorf("keys only %v: a-1: %v", keysOnly, err)
+		} else if md.Raw["DESCRIPTION"] != "ok 1" {
+			t.Errorf("keys only %v: a-1: DESCRIPTION %q, want \"ok 1\"", keysOnly, md.Raw["DESCRIPTION"])
+		}
+		_, err = e.Evaluate(context.Background(), ebuild.Ref{Category: "cat", PN: "b", PVR: "1", Path: filepath.Join(dir, "cat/b/b-1.ebuild")})
+		if err == nil || !strings.Contains(err.Error(), "function bad could not be parsed") {
+			t.Errorf("keys only %v: b-1: error %v, want the unparsable function named", keysOnly, err)
+		}
+	}
+}
