@@ -364,7 +364,7 @@ func TestDeferredEclassBodies(t *testing.T) {
 	dir := t.TempDir()
 	eclassDir := filepath.Join(dir, "eclass")
 	files := map[string]string{
-		"eclass/lazyfn.eclass": "good() {\n\techo \"ok ${1}\"\n}\nbad() {\n\tlocal x=$(( 1 + ))\n}\nLAZY=$(good 1)\n",
+		"eclass/lazyfn.eclass":   "good() {\n\techo \"ok ${1}\"\n}\nbad() {\n\tlocal x=$(( 1 + ))\n}\nLAZY=$(good 1)\n",
 		"eclass/callsbad.eclass": "inherit lazyfn\nbad\n",
 		"cat/a/a-1.ebuild":       "EAPI=8\ninherit lazyfn\nDESCRIPTION=\"${LAZY}\"\nSLOT=0\n",
 		"cat/b/b-1.ebuild":       "EAPI=8\ninherit callsbad\nSLOT=0\n",
