@@ -487,7 +487,9 @@ func inheritFuncs() string {
 	}{{inheritFunc, portageAccumulated}, {inheritFuncPR, accumulatedPR}} {
 		names := strings.Join(v.vars, " ")
 		fmt.Fprintf(&b, "%s() {\n\tlocal ECLASS_DEPTH=$1 ECLASS=$3 %s=\n", v.name, strings.Join(v.vars, "= "))
-		fmt.Fprintf(&b, "\tunset %s\n", names)
+		// -v: the names are the locals just declared, never functions (a
+		// plain unset would look functions up, reads a recording notes).
+		fmt.Fprintf(&b, "\tunset -v %s\n", names)
 		fmt.Fprintf(&b, "\t%s \"$2\" \"$3\" || return 1\n", inheritLoadCmd)
 		fmt.Fprintf(&b, "\t%s || %s\n", sourceFuncName, sourceFailed)
 		fmt.Fprintf(&b, "\t%s \"$2\" \"$3\" || { INHERITED+=\" $2\"; export INHERITED; }\n}\n", inheritEndCmd)

@@ -470,7 +470,7 @@ func (st *run) memoNoteCall(args []string) error {
 		return errMemoAbort
 	}
 	st.memoNoteFunc(args[0])
-	if funcLookupCommands[args[0]] {
+	if funcLookupCommands[args[0]] && !(args[0] == "unset" && len(args) > 1 && args[1] == "-v") {
 		for _, a := range args[1:] {
 			if syntax.ValidName(a) {
 				st.memoNoteFunc(a)
