@@ -726,6 +726,15 @@ autotools_package(name = "b-1", package = "app-misc/b", version = "1", run_tests
 	}
 }
 
+// testBlockers are blocker atoms of every form, for rdepend and depend lists.
+const testBlockers = `        blocker("<dev-libs/openssl-3.3"),
+        blocker("dev-libs/openssl:1.1", strong = True),
+        blocker("sys-apps/unknown"),
+        blocker(">=sys-apps/unknown-2"),
+        blocker("=sys-libs/zlib-1.3*[static-libs]"),
+        blocker("core//zlib:zlib"),
+`
+
 // TestUnresolvedAndBlockers covers the generator's unresolved(ATOM, REASON) items and
 // blocker atoms (docs/EMIT.md).
 func TestUnresolvedAndBlockers(t *testing.T) {
@@ -744,13 +753,7 @@ meta_package(name = "alternative", package = "virtual/c", version = "1",
     rdepend = [any_of([unresolved("app-alternatives/gpg", "not here"), "core//zlib:zlib"])])
 meta_package(name = "blocks", package = "virtual/d", version = "1",
     rdepend = [
-        blocker("<dev-libs/openssl-3.3"),
-        blocker("dev-libs/openssl:1.1", strong = True),
-        blocker("sys-apps/unknown"),
-        blocker(">=sys-apps/unknown-2"),
-        blocker("=sys-libs/zlib-1.3*[static-libs]"),
-        blocker("core//zlib:zlib"),
-    ])
+`+testBlockers+`    ])
 `)
 	got := h.callsByName("unbuildable", "rdepend")
 	if errs := got["selected"]["unbuildable"].([]any); len(errs) != 1 || !strings.Contains(errs[0].(string), "unresolved dependency >=dev-python/snakeoil-0.12: no version satisfies it") {
@@ -777,13 +780,7 @@ load("@root//defs:package_defs.bzl", "autotools_package")
 load("@root//defs:use_flags.bzl", "blocker")
 autotools_package(name = "b", package = "app-misc/b", version = "1",
     depend = [
-        blocker("<dev-libs/openssl-3.3"),
-        blocker("dev-libs/openssl:1.1", strong = True),
-        blocker("sys-apps/unknown"),
-        blocker(">=sys-apps/unknown-2"),
-        blocker("=sys-libs/zlib-1.3*[static-libs]"),
-        blocker("core//zlib:zlib"),
-    ])
+`+testBlockers+`    ])
 `)
 	want := []any{"dev-libs/openssl-1.1.1w", "dev-libs/openssl-3.2.0", "sys-apps/unknown", "sys-libs/zlib", "sys-libs/zlib-1.3.1"}
 	if diff := cmp.Diff(want, h2.callsByName("blockers")["b"]["blockers"]); diff != "" {

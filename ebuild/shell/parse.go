@@ -93,7 +93,10 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 	var lines []string
 	stubs := map[int]stubInfo{} // first line (1-based) -> stub
 	var warnings []string
-	if opts.DeferBodies && opts.Lazy && opts.NoSource && !declaresAssocOrInt(src) {
+	// One look at the text decides whether bodies may wait (for stubbed
+	// retries too: stubbing only removes declarations).
+	lazy := opts.Lazy && !declaresAssocOrInt(src)
+	if opts.DeferBodies && lazy && opts.NoSource {
 		if reduced, deferred := deferBodies(src); deferred != nil {
 			ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(reduced), name)
 			if err == nil {
@@ -108,7 +111,7 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(cur, stubs, opts.NoSource, opts.Lazy)
+			f.rewrite(cur, stubs, opts.NoSource, lazy)
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)

@@ -16,18 +16,15 @@ const DeclareFCommand = "__buckos_declare_F"
 // interpreter: function bodies maintain FUNCNAME and BASH_SOURCE, and
 // declare flags mvdan does not know are emulated or dropped.
 //
-// With lazy set, and when the file declares no associative or integer
-// variables (whose names every statement's rewrite must know), function
-// bodies are left for Prepare: an ebuild's phase functions, most of its
-// text, never run in global scope.
+// With lazy set, function bodies are left for Prepare: an ebuild's phase
+// functions, most of its text, never run in global scope. The caller sets
+// it only for a file that declares no associative or integer variables,
+// whose names every statement's rewrite must know.
 func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) {
 	f.assoc = map[string]bool{}
-	rw := &rewriter{f: f, stubs: stubs, noSource: noSource}
-	if lazy && (f.deferred != nil || !declaresAssocOrInt(src)) {
+	rw := &rewriter{f: f, stubs: stubs, noSource: noSource, lazy: lazy}
+	if lazy {
 		f.pending = map[*syntax.Stmt]string{}
-		rw.lazy = true
-		rw.walk(f.AST, src)
-		return
 	}
 	rw.walk(f.AST, src)
 }
