@@ -26,6 +26,11 @@ declare -g -A BASE_MAP=([one]=1 [two-2]=2)
 declare -g -a BASE_LIST=(a "b c" d)
 export BASE_UNSET_EXPORTED
 BASE_STRING="x y"
+export BASE_EXPORTED="e v"
+declare -g -a BASE_SPARSE=([3]=x [7]=y)
+declare -g -x -a BASE_XLIST=(p q)
+declare -g -r BASE_RO=fixed
+unset BASE_GONE
 base_src_compile() { :; }
 base_helper() { echo helper; }
 EXPORT_FUNCTIONS src_compile
@@ -68,6 +73,8 @@ type memoCase struct {
 	hits     int64
 	recorded int64
 	undone   int64
+	// description, if set, is the DESCRIPTION every ebuild must get.
+	description string
 }
 
 var memoCases = []memoCase{{
@@ -78,6 +85,19 @@ var memoCases = []memoCase{{
 	},
 	// base and, inside its recording, dep; then base replayed.
 	hits: 1, recorded: 2,
+}, {
+	// A replay declares the variables in one declare command per set of
+	// options: the kinds and attributes must come out as sourcing leaves
+	// them.
+	name: "variables of every kind and attribute replayed",
+	ebuilds: []string{
+		"EAPI=8\nBASE_GONE=1\ninherit base\nDESCRIPTION=\"${BASE_MAP[one]} ${BASE_MAP@a} $(declare -p BASE_LIST BASE_SPARSE BASE_XLIST BASE_RO BASE_EXPORTED BASE_STRING) ${BASE_GONE-gone}\"\nSLOT=0\n",
+		"EAPI=8\nBASE_GONE=1\ninherit base\nDESCRIPTION=\"${BASE_MAP[one]} ${BASE_MAP@a} $(declare -p BASE_LIST BASE_SPARSE BASE_XLIST BASE_RO BASE_EXPORTED BASE_STRING) ${BASE_GONE-gone}\"\nSLOT=0\n",
+	},
+	hits: 1, recorded: 2,
+	description: `1 A declare -a BASE_LIST=([0]="a" [1]="b c" [2]="d") declare -a BASE_SPARSE=([3]="x" [7]="y") ` +
+		`declare -ax BASE_XLIST=([0]="p" [1]="q") declare -r BASE_RO="fixed" declare -x BASE_EXPORTED="e v" ` +
+		`declare -- BASE_STRING="x y" gone`,
 }, {
 	name: "an input the ebuild sets selects the trace",
 	ebuilds: []string{
@@ -232,6 +252,13 @@ func TestMemoMatchesInPlace(t *testing.T) {
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s: metadata with memoisation differs (-without +with):\n%s", ref.PN, diff)
+				}
+				if tc.description != "" {
+					if gotErr != nil {
+						t.Errorf("%s: %v", ref.PN, gotErr)
+					} else if got.Raw["DESCRIPTION"] != tc.description {
+						t.Errorf("%s: DESCRIPTION %q, want %q", ref.PN, got.Raw["DESCRIPTION"], tc.description)
+					}
 				}
 			}
 			st := memo.Memo()

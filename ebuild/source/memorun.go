@@ -521,6 +521,9 @@ func (st *run) memoNoteFunc(name string) {
 // fails for what it cannot declare (name references, declared but unset
 // arrays, unset read-only variables). The body is built as a syntax tree:
 // printing and parsing values again would cost as much as the eclass.
+// Variables with the same declare options share one declare command: the
+// interpreter runs a command with fifty assignments two and a half times
+// faster than fifty commands, and replays run thousands of times.
 func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint8, lastArg string) (*syntax.Stmt, bool) {
 	names := make([]string, 0, len(vars))
 	for name, v := range vars {
@@ -529,32 +532,32 @@ func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint
 		}
 	}
 	slices.Sort(names)
-	stmts := make([]*syntax.Stmt, 0, len(names)+1)
+	var (
+		decls           [len(declGroups)]*syntax.DeclClause
+		unset, readonly []string
+	)
 	for _, name := range names {
 		v := vars[name]
-		decl := &syntax.DeclClause{Variant: lit("declare"), Args: []*syntax.Assign{flag("-g")}}
-		if v.Exported {
-			decl.Args = append(decl.Args, flag("-x"))
-		}
+		g := declExported * boolIndex(v.Exported)
 		as := &syntax.Assign{Name: lit(name)}
 		switch {
 		case !v.IsSet() && (v.ReadOnly || v.Kind == expand.NameRef):
 			return nil, false
 		case !v.IsSet() && v.Kind == expand.Unknown && !v.Exported:
-			stmts = append(stmts, call("unset", "-v", name))
+			unset = append(unset, name)
 			continue
 		case !v.IsSet() && v.Kind == expand.Unknown:
 			// export NAME of an unset variable.
 			as.Naked = true
 		case !v.IsSet() && v.Kind == expand.Associative:
-			decl.Args = append(decl.Args, flag("-A"))
+			g += declAssoc
 			as.Naked = true
 		case !v.IsSet():
 			return nil, false
 		case v.Kind == expand.String:
 			as.Value = quoted(v.Str)
 		case v.Kind == expand.Indexed:
-			decl.Args = append(decl.Args, flag("-a"))
+			g += declIndexed
 			as.Array = &syntax.ArrayExpr{Elems: make([]*syntax.ArrayElem, len(v.List))}
 			for i, s := range v.List {
 				el := &syntax.ArrayElem{Value: quoted(s)}
@@ -564,7 +567,7 @@ func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint
 				as.Array.Elems[i] = el
 			}
 		case v.Kind == expand.Associative:
-			decl.Args = append(decl.Args, flag("-A"))
+			g += declAssoc
 			as.Array = &syntax.ArrayExpr{}
 			for _, k := range slices.Sorted(maps.Keys(v.Map)) {
 				as.Array.Elems = append(as.Array.Elems, &syntax.ArrayElem{Index: quoted(k), Value: quoted(v.Map[k])})
@@ -572,15 +575,53 @@ func replayBody(env expand.Environ, vars map[string]expand.Variable, status uint
 		default:
 			return nil, false
 		}
-		decl.Args = append(decl.Args, as)
-		stmts = append(stmts, &syntax.Stmt{Cmd: decl})
-		if v.ReadOnly {
-			stmts = append(stmts, &syntax.Stmt{Cmd: &syntax.DeclClause{Variant: lit("readonly"),
-				Args: []*syntax.Assign{{Naked: true, Name: lit(name)}}}})
+		if decls[g] == nil {
+			decls[g] = &syntax.DeclClause{Variant: lit("declare"), Args: []*syntax.Assign{flag("-g")}}
+			for _, f := range declGroups[g] {
+				decls[g].Args = append(decls[g].Args, flag(f))
+			}
 		}
+		decls[g].Args = append(decls[g].Args, as)
+		if v.ReadOnly {
+			readonly = append(readonly, name)
+		}
+	}
+	stmts := make([]*syntax.Stmt, 0, len(decls)+3)
+	for _, d := range decls {
+		if d != nil {
+			stmts = append(stmts, &syntax.Stmt{Cmd: d})
+		}
+	}
+	if len(unset) > 0 {
+		stmts = append(stmts, call(append([]string{"unset", "-v"}, unset...)...))
+	}
+	if len(readonly) > 0 {
+		ro := &syntax.DeclClause{Variant: lit("readonly")}
+		for _, name := range readonly {
+			ro.Args = append(ro.Args, &syntax.Assign{Naked: true, Name: lit(name)})
+		}
+		stmts = append(stmts, &syntax.Stmt{Cmd: ro})
 	}
 	stmts = append(stmts, call(memoStatusCmd, strconv.Itoa(int(status)), lastArg))
 	return &syntax.Stmt{Cmd: &syntax.Block{Stmts: stmts}}, true
+}
+
+// declGroups are the declare options of replayBody's declare commands,
+// indexed by declExported plus declIndexed or declAssoc. (An option of
+// declare applies to every name after it.)
+var declGroups = [...][]string{{}, {"-x"}, {"-a"}, {"-x", "-a"}, {"-A"}, {"-x", "-A"}}
+
+const (
+	declExported = 1
+	declIndexed  = 2
+	declAssoc    = 4
+)
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sameVar reports whether two variables are the same in kind, attributes
