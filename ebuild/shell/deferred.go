@@ -22,11 +22,12 @@ type deferredBody struct {
 }
 
 // deferBodies finds the top-level functions written the usual way (head
-// `name() {` at column 0, closing brace alone at column 0, no here-document
-// in between) and returns src with each body blanked out but for a
-// DeferredCommand call, line numbers unchanged. A wrong guess at a
-// function's extent leaves unbalanced code behind, which fails to parse:
-// the caller then parses the whole source instead.
+// `name() {` at column 0, closing brace alone at column 0) and returns src
+// with each body blanked out but for a DeferredCommand call, line numbers
+// unchanged. A wrong guess at a function's extent leaves unbalanced code
+// behind, which fails to parse: the caller then parses the whole source
+// instead. Here-documents may hold a closing brace at column 0, so a body
+// with one is scanned with heredocEnd, which skips their text.
 func deferBodies(src []byte) ([]byte, []deferredBody) {
 	lines := splitLines(src)
 	var deferred []deferredBody
@@ -42,7 +43,15 @@ func deferBodies(src []byte) ([]byte, []deferredBody) {
 				break
 			}
 		}
-		if end < i+2 || hasHeredoc(lines[i+1:end]) {
+		if end >= 0 && hasHeredoc(lines[i+1:end]) {
+			end = heredocEnd(lines, i)
+		}
+		if end < 0 {
+			// Where this body ends is unknown, so is what follows:
+			// a head further down may be text of a here-document.
+			break
+		}
+		if end < i+2 {
 			continue
 		}
 		deferred = append(deferred, deferredBody{name: name, line: i + 1, text: strings.Join(lines[i:end+1], "\n")})
@@ -84,6 +93,140 @@ func simpleFuncHead(l string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// heredocEnd returns the line of the closing brace of the function whose
+// head is line i, skipping the text of its here-documents, or -1 where it
+// is not sure: a here-document operator it does not fully recognise, one
+// without its end, a closing brace inside what looks like a quoted
+// string, a function head inside a here-document. Guessing too short a
+// body fails the parse (the caller then parses the whole file), but too
+// long a body would hide the code after it, so every doubt gives up.
+func heredocEnd(lines []string, i int) int {
+	var q quoteState
+	var pending []heredoc
+	for j := i + 1; j < len(lines); j++ {
+		l := lines[j]
+		if len(pending) > 0 {
+			if _, head := simpleFuncHead(l); head {
+				return -1
+			}
+			body := l
+			if pending[0].dash {
+				body = strings.TrimLeft(l, "\t")
+			}
+			if body == pending[0].delim {
+				pending = pending[1:]
+			}
+			continue
+		}
+		if strings.TrimRight(l, " \t") == "}" {
+			if q.open() {
+				return -1
+			}
+			return j
+		}
+		hs, ok := q.scan(l)
+		if !ok {
+			return -1
+		}
+		pending = hs
+	}
+	return -1
+}
+
+// heredoc is a here-document whose text comes next.
+type heredoc struct {
+	delim string
+	dash  bool // <<-: leading tabs are stripped
+}
+
+// quoteState follows single and double quotes across lines.
+type quoteState struct{ single, double bool }
+
+func (q *quoteState) open() bool { return q.single || q.double }
+
+// scan reads one line of shell code and returns the here-documents it
+// starts. It gives up (false) on a here-document operator whose delimiter
+// is not a plain or quoted word, and on any on a line that may be
+// arithmetic, where << shifts.
+func (q *quoteState) scan(l string) ([]heredoc, bool) {
+	var hs []heredoc
+	for k := 0; k < len(l); k++ {
+		c := l[k]
+		switch {
+		case q.single:
+			if c == '\'' {
+				q.single = false
+			}
+		case c == '\\':
+			k++
+		case q.double:
+			if c == '"' {
+				q.double = false
+			}
+		case c == '\'':
+			q.single = true
+		case c == '"':
+			q.double = true
+		case c == '#' && (k == 0 || l[k-1] == ' ' || l[k-1] == '\t'):
+			return hs, true
+		case c == '<' && strings.HasPrefix(l[k:], "<<<"):
+			k += 2
+		case c == '<' && strings.HasPrefix(l[k:], "<<"):
+			if strings.Contains(l, "((") || strings.Contains(l, "$[") {
+				return nil, false
+			}
+			h, n, ok := heredocOp(l[k+2:])
+			if !ok {
+				return nil, false
+			}
+			hs = append(hs, h)
+			k += 1 + n
+		}
+	}
+	return hs, true
+}
+
+// heredocOp reads what follows << : an optional -, blanks, and the
+// delimiter, a word of letters, digits and _ that may be quoted whole or
+// escaped. It returns the bytes read.
+func heredocOp(s string) (heredoc, int, bool) {
+	var h heredoc
+	k := 0
+	if k < len(s) && s[k] == '-' {
+		h.dash = true
+		k++
+	}
+	for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+		k++
+	}
+	var close byte
+	switch {
+	case k < len(s) && (s[k] == '\'' || s[k] == '"'):
+		close = s[k]
+		k++
+	case k < len(s) && s[k] == '\\':
+		k++
+	}
+	start := k
+	for k < len(s) && (s[k] == '_' || s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
+		k++
+	}
+	h.delim = s[start:k]
+	if h.delim == "" {
+		return h, 0, false
+	}
+	if close != 0 {
+		if k >= len(s) || s[k] != close {
+			return h, 0, false
+		}
+		k++
+	}
+	if k < len(s) && s[k] != ' ' && s[k] != '\t' && s[k] != ';' && s[k] != '|' && s[k] != '&' && s[k] != '>' && s[k] != ')' {
+		return h, 0, false
+	}
+	return h, k, true
 }
 
 func hasHeredoc(lines []string) bool {

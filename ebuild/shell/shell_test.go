@@ -401,8 +401,24 @@ echo "${LINENO}"
 `,
 		deferred: 2,
 	}, {
-		name:     "a here-document body is parsed at once",
-		src:      "doc() {\n\tcat <<END\n}\nEND\n}\necho top\n",
+		name:     "a here-document's closing brace does not end the body",
+		src:      "doc() {\n\tread -r -d '' x <<END\n}\nEND\n\techo \"[${x}]\"\n}\ndoc\necho top\n",
+		deferred: 1,
+	}, {
+		name:     "here-documents with <<-, quoted and escaped delimiters, and a here-string",
+		src:      "doc() {\n\tread -r -d '' x <<-'A'\n\t}\n\tA\n\tread -r -d '' y <<\"B\"\n}\nB\n\tread -r -d '' z <<\\C; read -r w <<<'}'\n}\nC\n\techo \"[${x}${y}${z}${w}] << not\" # << nor\n}\ndoc\necho top\n",
+		deferred: 1,
+	}, {
+		name:     "<< in arithmetic is parsed at once",
+		src:      "f() {\n\techo $(( 1 << 2 ))\n}\nf\n",
+		deferred: 0,
+	}, {
+		name:     "a here-document with a function head in it is parsed at once",
+		src:      "f() {\n\tread -r -d '' x <<END\ng() {\n}\nEND\n\techo \"${x}\"\n}\nf\n",
+		deferred: 0,
+	}, {
+		name:     "a here-document without its end is parsed at once",
+		src:      "f() {\n\tcat <<END\n}\necho after\n",
 		deferred: 0,
 	}, {
 		name:     "a wrong guess at a body's end parses the whole file",
