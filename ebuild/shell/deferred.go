@@ -229,6 +229,17 @@ func heredocOp(s string) (heredoc, int, bool) {
 	return h, k, true
 }
 
+// bodiesDeclareAssoc reports whether any deferred body may declare an
+// associative or integer variable.
+func bodiesDeclareAssoc(bodies []deferredBody) bool {
+	for _, d := range bodies {
+		if declaresAssocOrInt([]byte(d.text)) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasHeredoc(lines []string) bool {
 	for _, l := range lines {
 		if strings.Contains(l, "<<") {

@@ -95,13 +95,17 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 	var warnings []string
 	// One look at the text decides whether bodies may wait (for stubbed
 	// retries too: stubbing only removes declarations).
-	lazy := opts.Lazy && !declaresAssocOrInt(src)
-	if opts.DeferBodies && lazy && opts.NoSource {
-		if reduced, deferred := deferBodies(src); deferred != nil {
+	assocOrInt := declaresAssocOrInt(src)
+	lazy := opts.Lazy && !assocOrInt
+	// A file with associative arrays may still defer bodies that declare
+	// none, if it declares no integer variable (whose assignments in any
+	// body the rewrite must know): the rest is rewritten at once.
+	if opts.DeferBodies && opts.Lazy && opts.NoSource && (lazy || !declaresInt(src)) {
+		if reduced, deferred := deferBodies(src); deferred != nil && (lazy || !bodiesDeclareAssoc(deferred)) {
 			ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(reduced), name)
 			if err == nil {
 				f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, id: fnv64(name), deferred: deferred}
-				f.rewrite(reduced, stubs, true, true)
+				f.rewrite(reduced, stubs, true, lazy, !lazy)
 				return f, nil
 			}
 			// A function's extent was guessed wrong: parse it all.
@@ -111,7 +115,7 @@ func ParseWith(src []byte, name string, opts ParseOptions) (*File, error) {
 		ast, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(cur), name)
 		if err == nil {
 			f := &File{Name: name, AST: ast, Funcs: map[*syntax.Stmt]Func{}, Warnings: warnings, id: fnv64(name)}
-			f.rewrite(cur, stubs, opts.NoSource, lazy)
+			f.rewrite(cur, stubs, opts.NoSource, lazy, false)
 			return f, nil
 		}
 		pos, text, ok := errorPos(err)

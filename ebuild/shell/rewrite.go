@@ -19,11 +19,14 @@ const DeclareFCommand = "__buckos_declare_F"
 // With lazy set, function bodies are left for Prepare: an ebuild's phase
 // functions, most of its text, never run in global scope. The caller sets
 // it only for a file that declares no associative or integer variables,
-// whose names every statement's rewrite must know.
-func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) {
+// whose names every statement's rewrite must know. With deferredOnly set
+// instead, only the bodies deferBodies took out are left: the caller
+// checked that none of them declares such a variable, so walking the
+// rest finds every declaration.
+func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy, deferredOnly bool) {
 	f.assoc = map[string]bool{}
-	rw := &rewriter{f: f, stubs: stubs, noSource: noSource, lazy: lazy}
-	if lazy {
+	rw := &rewriter{f: f, stubs: stubs, noSource: noSource, lazy: lazy, deferredOnly: deferredOnly}
+	if lazy || deferredOnly {
 		f.pending = map[*syntax.Stmt]string{}
 	}
 	rw.walk(f.AST, src)
@@ -33,7 +36,12 @@ func (f *File) rewrite(src []byte, stubs map[int]stubInfo, noSource, lazy bool) 
 // attribute, conservatively: an option word with A or i anywhere on a line
 // after declare, typeset, local, readonly or export. (A byte scan: a
 // regular expression over every ebuild cost more than the rewrite saved.)
-func declaresAssocOrInt(src []byte) bool {
+func declaresAssocOrInt(src []byte) bool { return declaresWith(src, "Ai") }
+
+// declaresInt is declaresAssocOrInt for the integer attribute alone.
+func declaresInt(src []byte) bool { return declaresWith(src, "i") }
+
+func declaresWith(src []byte, attrs string) bool {
 	for _, kw := range declKeywords {
 		for rest := src; ; {
 			i := bytes.Index(rest, kw)
@@ -44,7 +52,7 @@ func declaresAssocOrInt(src []byte) bool {
 			if j := bytes.IndexByte(line, '\n'); j >= 0 {
 				line = line[:j]
 			}
-			if optionWithAorI(line) {
+			if optionWith(line, attrs) {
 				return true
 			}
 			rest = rest[i+len(kw):]
@@ -55,12 +63,13 @@ func declaresAssocOrInt(src []byte) bool {
 
 var declKeywords = [][]byte{[]byte("declare"), []byte("typeset"), []byte("local"), []byte("readonly"), []byte("export")}
 
-// optionWithAorI reports whether line has a word like -A, -gA or +i.
-func optionWithAorI(line []byte) bool {
+// optionWith reports whether line has an option word with one of attrs,
+// like -A, -gA or +i for "Ai".
+func optionWith(line []byte, attrs string) bool {
 	for i := 1; i < len(line); i++ {
 		if (line[i] == '-' || line[i] == '+') && (line[i-1] == ' ' || line[i-1] == '\t') {
 			for j := i + 1; j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z'); j++ {
-				if line[j] == 'A' || line[j] == 'i' {
+				if strings.IndexByte(attrs, line[j]) >= 0 {
 					return true
 				}
 			}
@@ -109,7 +118,9 @@ type rewriter struct {
 	stubs    map[int]stubInfo
 	noSource bool
 	lazy     bool // leave function bodies pending
-	printer  *syntax.Printer
+	// deferredOnly: leave the bodies deferBodies took out pending.
+	deferredOnly bool
+	printer      *syntax.Printer
 	// stmtRewrites: an expansion rewriteStmt may rewrite exists.
 	stmtRewrites bool
 }
@@ -203,7 +214,7 @@ func (rw *rewriter) visit(n syntax.Node) bool {
 			fn.Source = buf.String()
 		}
 		f.Funcs[n.Body] = fn
-		if rw.lazy {
+		if _, placeholder := deferredIndex(n.Body); rw.lazy || rw.deferredOnly && placeholder {
 			f.pending[n.Body] = fn.Name
 			return false
 		}

@@ -421,6 +421,21 @@ echo "${LINENO}"
 		src:      "f() {\n\tcat <<END\n}\necho after\n",
 		deferred: 0,
 	}, {
+		// Bash lists an associative array in its own order; the body
+		// that iterates it is rewritten when prepared, knowing the
+		// array from the declaration outside it.
+		name:     "an associative array declared outside the bodies",
+		src:      "declare -A M=([one]=1 [two-2]=2 [three]=3)\nf() {\n\tfor k in \"${!M[@]}\"; do echo \"${k}=${M[${k}]}\"; done\n\techo \"${M[@]}\"\n}\nf\n",
+		deferred: 1,
+	}, {
+		name:     "a body declaring an associative array is parsed at once",
+		src:      "f() {\n\tlocal -A m=([a]=1)\n\techo \"${m[a]}\"\n}\ng() {\n\techo g\n}\nf\ng\n",
+		deferred: 0,
+	}, {
+		name:     "a file with an integer variable is parsed at once",
+		src:      "declare -i n=1\nf() {\n\tn+=2\n\techo \"${n}\"\n}\nf\n",
+		deferred: 0,
+	}, {
 		name:     "a wrong guess at a body's end parses the whole file",
 		src:      "f() {\n\tx='\n}\n'\n\techo \"${x}\"\n}\nf\n",
 		deferred: 0,
