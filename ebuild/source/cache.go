@@ -29,6 +29,12 @@ type eclassFile struct {
 	// stackSensitive: the eclass's own statements look past their frame
 	// of the call stack (memo.go).
 	stackSensitive bool
+	// guard is the variable of the eclass's include guard, `if [[ -z
+	// ${VAR} ]]; then ... fi` at top level, and guarded the bodies of
+	// the functions declared inside it: while VAR is not empty, sourcing
+	// the eclass again declares none of them.
+	guard   string
+	guarded map[*syntax.Stmt]bool
 }
 
 type cacheEntry struct {
@@ -121,6 +127,7 @@ func (c *fileCache) load(name, path string) (*eclassFile, error) {
 			file: f,
 			body: shell.SourceBody(f, "inherit"),
 		}
+		ent.ec.guard, ent.ec.guarded = includeGuard(f.AST.Stmts)
 		for _, st := range f.AST.Stmts {
 			if memoUnsafeNode(st) {
 				ent.ec.memoUnsafe = true
@@ -210,4 +217,64 @@ func (c *fileCache) owner(body *syntax.Stmt) *eclassFile {
 	c.ownersMu.RLock()
 	defer c.ownersMu.RUnlock()
 	return c.owners[body]
+}
+
+// includeGuard finds the include guard of an eclass, `if [[ -z ${VAR} ]];
+// then ... fi` (no else) at top level, and returns VAR and the bodies of
+// the functions declared inside it, outside any other function.
+func includeGuard(stmts []*syntax.Stmt) (string, map[*syntax.Stmt]bool) {
+	for _, st := range stmts {
+		ic, ok := st.Cmd.(*syntax.IfClause)
+		if !ok || ic.Else != nil || len(ic.Cond) != 1 || st.Negated || ic.Cond[0].Negated {
+			continue
+		}
+		tc, ok := ic.Cond[0].Cmd.(*syntax.TestClause)
+		if !ok {
+			continue
+		}
+		u, ok := tc.X.(*syntax.UnaryTest)
+		if !ok || u.Op != syntax.TsEmpStr {
+			continue
+		}
+		w, ok := u.X.(*syntax.Word)
+		if !ok {
+			continue
+		}
+		name := plainParam(w)
+		if name == "" {
+			continue
+		}
+		bodies := map[*syntax.Stmt]bool{}
+		for _, s := range ic.Then {
+			syntax.Walk(s, func(n syntax.Node) bool {
+				if fd, ok := n.(*syntax.FuncDecl); ok {
+					bodies[fd.Body] = true
+					return false
+				}
+				return true
+			})
+		}
+		return name, bodies
+	}
+	return "", nil
+}
+
+// plainParam returns NAME for a word that is just ${NAME} or "${NAME}".
+func plainParam(w *syntax.Word) string {
+	if len(w.Parts) != 1 {
+		return ""
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok {
+		if len(dq.Parts) != 1 {
+			return ""
+		}
+		part = dq.Parts[0]
+	}
+	pe, ok := part.(*syntax.ParamExp)
+	if !ok || pe.Param == nil || pe.Index != nil || pe.Exp != nil || pe.Repl != nil || pe.Slice != nil ||
+		pe.Length || pe.Width || pe.Excl || pe.Names != 0 || !syntax.ValidName(pe.Param.Value) {
+		return ""
+	}
+	return pe.Param.Value
 }

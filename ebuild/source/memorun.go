@@ -367,13 +367,14 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 		rec.setTaint("process substitution")
 	}
 	var same []string
+	guards := map[*eclassFile]bool{}
 	for name, body := range sub.Funcs {
 		if name == sourceFuncName || name == memoBodyFunc {
 			continue
 		}
 		if rec.funcs[name] != body {
 			out.funcs[name] = body
-		} else if body != nil && rec.sourced[st.e.eclasses.owner(body)] {
+		} else if owner := st.e.eclasses.owner(body); body != nil && rec.sourced[owner] && !st.guardHeld(owner, body, rec, sub, guards) {
 			same = append(same, name)
 		}
 	}
@@ -381,6 +382,8 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 	// again with the very body it had: the recording cannot tell that
 	// from not declared at all. Replaying it is right only where it is
 	// bound to that body already, so that binding becomes an input.
+	// (Unless the eclass's include guard kept the declaration from
+	// running: guardHeld.)
 	slices.Sort(same)
 	for _, name := range same {
 		rec.steps = append(rec.steps, memoStep{memoInput{inFunc, name}, memoValue{kind: 'f', fn: rec.funcs[name]}})
@@ -406,6 +409,31 @@ func (st *run) record(ctx context.Context, hc interp.HandlerContext, ec *eclassF
 	// The replay re-applies what the recording did to st.
 	st.rollback(snap)
 	return out, rec, nil
+}
+
+// guardHeld reports whether body is declared inside owner's include guard
+// and the guard held throughout the recording: its variable was not empty
+// in the caller and the recording never assigned it, so the declaration
+// did not run (and the variable is an input: the eclass read it).
+// Without this, every recording that sources an eclass already inherited
+// would take all its functions (toolchain-funcs has a hundred) for inputs.
+// guards caches the answer per eclass.
+func (st *run) guardHeld(owner *eclassFile, body *syntax.Stmt, rec *memoRec, sub *interp.Runner, guards map[*eclassFile]bool) bool {
+	if owner.guard == "" || !owner.guarded[body] {
+		return false
+	}
+	held, ok := guards[owner]
+	if !ok {
+		_, assigned := sub.Vars[owner.guard]
+		// The caller's value is the evaluator's read, not an input of
+		// the recordings around.
+		st.sub.setQuiet(true)
+		v, _ := getStr(rec.main, owner.guard)
+		st.sub.setQuiet(false)
+		held = !assigned && v != ""
+		guards[owner] = held
+	}
+	return held
 }
 
 func isExitStatus(err error) bool {
