@@ -69,7 +69,12 @@ func (st *run) inheritedVar() expand.Variable {
 	if len(st.inherited) == 0 {
 		return expand.Variable{}
 	}
-	return expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: " " + strings.Join(st.inherited, " ")}
+	if st.inheritedStr == "" {
+		// Built once per change: inherit reads it several times per
+		// eclass.
+		st.inheritedStr = " " + strings.Join(st.inherited, " ")
+	}
+	return expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: st.inheritedStr}
 }
 
 // inheritedAssigned reports whether the script assigned INHERITED itself,

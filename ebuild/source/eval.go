@@ -89,16 +89,19 @@ type run struct {
 	exportFuncs map[int][]string
 	accum       map[string]*string // E_* values
 	inherited   []string
-	eclasses    []ebuild.Eclass
-	explicit    []string
-	loaded      []*eclassFile
-	sourcing    []*eclassFile // eclasses being sourced, innermost last
-	inheritAt   []position    // the inherit commands running, innermost last
-	nesting     atomic.Int32  // eval and source depth
-	stderr      limitedBuffer
-	vfiles      [][]byte
-	lastArg     string
-	nonfatal    atomic.Int32
+	// inheritedStr is INHERITED's value for inherited, "" when it
+	// changed since (st.mu guards both).
+	inheritedStr string
+	eclasses     []ebuild.Eclass
+	explicit     []string
+	loaded       []*eclassFile
+	sourcing     []*eclassFile // eclasses being sourced, innermost last
+	inheritAt    []position    // the inherit commands running, innermost last
+	nesting      atomic.Int32  // eval and source depth
+	stderr       limitedBuffer
+	vfiles       [][]byte
+	lastArg      string
+	nonfatal     atomic.Int32
 
 	// Memoised eclass sourcing (memo.go): sub is the recording running
 	// now and cur its runner (nil: the ebuild's runner st.r runs); memoOff

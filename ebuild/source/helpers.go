@@ -465,6 +465,7 @@ func (st *run) inheritEnd(ctx context.Context, args []string) error {
 	}
 	st.mu.Lock()
 	st.inherited = append(st.inherited, arg)
+	st.inheritedStr = ""
 	st.mu.Unlock()
 	st.eclasses = append(st.eclasses, ebuild.Eclass{Name: arg, MD5: ec.md5, Path: ec.path})
 	if assigned {

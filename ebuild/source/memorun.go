@@ -178,6 +178,7 @@ func (st *run) rollback(s memoSnap) {
 	st.eclasses = st.eclasses[:s.eclasses]
 	st.mu.Lock()
 	st.inherited = st.inherited[:s.inherited]
+	st.inheritedStr = ""
 	st.mu.Unlock()
 	st.loaded = st.loaded[:s.loaded]
 	st.vfiles = st.vfiles[:s.vfiles]
@@ -448,6 +449,7 @@ func (st *run) replay(out *memoOut) []string {
 	st.eclasses = append(st.eclasses, out.eclasses...)
 	st.mu.Lock()
 	st.inherited = append(st.inherited, out.inherited...)
+	st.inheritedStr = ""
 	st.mu.Unlock()
 	for _, ec := range out.loaded {
 		st.loaded = append(st.loaded, ec)
