@@ -143,7 +143,7 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 	defer func() {
 		if p := recover(); p != nil {
 			md = nil
-			err = &Error{File: ref.Path, Msg: fmt.Sprintf("interpreter panic: %v", p), Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			err = st.panicError(p)
 		}
 	}()
 	if err := st.source(ctx); err != nil {
@@ -155,6 +155,33 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 	}
 	md.MD5 = hex.EncodeToString(sum[:])
 	return md, nil
+}
+
+// panicError reports a panic of the interpreter, with the place of the
+// last command run and, for the one panic ebuilds are known to cause, what
+// to do about it.
+func (st *run) panicError(p any) error {
+	var file string
+	var line int
+	if st.mu.TryLock() { // the panic may have struck with it held
+		file, line = st.lastFile, st.lastLine
+		st.mu.Unlock()
+	}
+	where := ""
+	if line > 0 {
+		if file == "" {
+			file = st.ref.Path
+		}
+		where = fmt.Sprintf(" (the last command run was at %s:%d)", file, line)
+	}
+	msg := fmt.Sprintf("interpreter panic%s: %v", where, p)
+	if s := fmt.Sprint(p); strings.Contains(s, "syntax.ArithmExpr is") && strings.Contains(s, "not *syntax.Word") {
+		// mvdan/sh parses a subscript like ${A[two-2]} as arithmetic,
+		// and expanding it on an associative array panics.
+		msg = "an associative array subscript that is not a plain word, like ${A[two-2]}, is parsed as arithmetic by mvdan/sh, which cannot expand it" +
+			where + `; quote the key: ${A["two-2"]}`
+	}
+	return &Error{File: st.ref.Path, Msg: msg, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
 }
 
 func parseError(file string, err error) error {

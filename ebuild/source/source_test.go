@@ -53,6 +53,16 @@ HOMEPAGE="${S#${WORKDIR}/}"
 			"HOMEPAGE": "pkg-1.2.3", "EAPI": "8", "DEFINED_PHASES": "-",
 		},
 	}, {
+		// The way out TestErrors suggests for a subscript mvdan/sh takes
+		// for arithmetic.
+		name: "associative array keys that are not words, quoted",
+		src: `EAPI=8
+declare -A M=([two-2]=x [a]=y)
+DESCRIPTION="${M["two-2"]} ${M[a]}"
+SLOT="0"
+`,
+		want: map[string]string{"DESCRIPTION": "x y", "SLOT": "0", "EAPI": "8", "DEFINED_PHASES": "-"},
+	}, {
 		name: "accumulation EAPI 8 and INHERIT vs INHERITED",
 		src: `EAPI=8
 inherit base-b
@@ -260,6 +270,7 @@ func TestErrors(t *testing.T) {
 		{"last command fails", "EAPI=8\nSLOT=0\nfalse\n", "error sourcing ebuild", 0},
 		{"parse error in global code", "EAPI=8\nSLOT=( a\n", "parse error", 2},
 		{"stubbed function called", "EAPI=8\nsrc_test() {\n\t[[ a == b ) ]]\n}\nsrc_test\n", "could not be parsed", 5},
+		{"associative subscript mvdan takes for arithmetic", "EAPI=8\ndeclare -A M=([two-2]=x)\nSLOT=0\n: \"${M[two-2]}\"\n", "is parsed as arithmetic by mvdan/sh, which cannot expand it; quote the key", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
