@@ -284,6 +284,7 @@ func (rw *rewriter) visit(n syntax.Node) bool {
 // instrument makes body keep FUNCNAME and BASH_SOURCE like bash does: as
 // function-local arrays with the current function in front.
 func instrument(body *syntax.Stmt, name, file string) {
+	unsetNakedLocals(body)
 	prefix := &syntax.Stmt{Position: body.Pos(), Cmd: &syntax.DeclClause{
 		Variant: lit("local"),
 		Args: []*syntax.Assign{
@@ -302,6 +303,56 @@ func instrument(body *syntax.Stmt, name, file string) {
 		body.Cmd = &syntax.Block{Stmts: []*syntax.Stmt{prefix, inner}}
 		body.Negated, body.Redirs = false, nil
 	}
+}
+
+// unsetNakedLocals makes `local NAME` (and declare or typeset without -g
+// in a function) leave NAME unset, as bash does: mvdan/sh keeps the
+// value NAME had in the calling scope, so `local deps; deps+=" x"` would
+// append to the caller's deps. Each such declaration is followed by
+// `unset -v` of its value-less names. Associative arrays (-A) and name
+// references (-n) are left alone, as are nested functions (instrumented
+// on their own) and declarations with options it does not know.
+func unsetNakedLocals(body *syntax.Stmt) {
+	syntax.Walk(body, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			return false
+		case *syntax.Stmt:
+			d, ok := n.Cmd.(*syntax.DeclClause)
+			if !ok || d.Variant == nil {
+				return true
+			}
+			switch d.Variant.Value {
+			case "local", "declare", "typeset":
+			default:
+				return true
+			}
+			var names []string
+			for _, a := range d.Args {
+				if f, ok := flagOf(a); ok {
+					if f[0] != '-' || strings.Trim(f[1:], "aixtluI") != "" {
+						return true // -A, -n, -g, -r, -p, -f, +x, ...
+					}
+					continue
+				}
+				if a.Naked && a.Name != nil && a.Index == nil {
+					names = append(names, a.Name.Value)
+				}
+			}
+			if len(names) == 0 {
+				return true
+			}
+			decl := &syntax.Stmt{Position: n.Position, Cmd: d, Redirs: n.Redirs}
+			unset := &syntax.CallExpr{Args: []*syntax.Word{word(lit("unset")), word(lit("-v"))}}
+			for _, name := range names {
+				unset.Args = append(unset.Args, word(lit(name)))
+			}
+			n.Cmd = &syntax.Block{Stmts: []*syntax.Stmt{decl, {Position: n.Position, Cmd: unset}}}
+			n.Redirs = nil
+			return false
+		}
+		return true
+	})
 }
 
 // stackAssign builds NAME=('top' "${NAME[@]}").
@@ -323,11 +374,16 @@ func lit(s string) *syntax.Lit { return &syntax.Lit{Value: s} }
 
 func word(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.WordPart{p}} }
 
-// rewriteDecl handles the declare flags mvdan rejects: -F (function name
-// queries) becomes a call to DeclareFCommand; -i, -t and -I are dropped;
-// -l and -u are dropped and emulated by a case conversion after the
-// assignment.
+// rewriteDecl makes typeset declare and handles the declare flags mvdan
+// rejects: -F (function name queries) becomes a call to DeclareFCommand;
+// -i, -t and -I are dropped; -l and -u are dropped and emulated by a case
+// conversion after the assignment.
 func rewriteDecl(st *syntax.Stmt, d *syntax.DeclClause) {
+	if d.Variant != nil && d.Variant.Value == "typeset" {
+		// A synonym of declare in bash; mvdan/sh does not make it
+		// local in a function.
+		d.Variant = lit("declare")
+	}
 	splitFlags(d)
 	var flags string
 	for _, a := range d.Args {

@@ -136,6 +136,10 @@ func TestBridges(t *testing.T) {
 		{"case resume", `case a in a) echo 1 ;;& *) echo 2 ;; esac`, "1\n2\n"},
 		{"literal case", `case 8 in 7|8) echo yes ;; *) echo no ;; esac; case 9 in 7|8) echo yes ;; *) echo no ;; esac`, "yes\nno\n"},
 		{"FUNCNAME", `f() { g; }; g() { echo "${FUNCNAME[@]}"; }; f`, "g f\n"},
+		// Outputs of GNU bash 5.2.15.
+		{"local without a value is unset", `x=1 a=(p q); f() { local x; local -a a; echo "[${x-unset}][${#a[@]}]"; x+=y; a+=(r); echo "$x ${a[*]}"; }; f; echo "$x ${a[*]}"`, "[unset][0]\ny r\n1 p q\n"},
+		{"declare in a function is local too", `x=1; f() { declare x; typeset -x y; echo "[${x-unset}][${y-unset}]"; }; y=2; f; echo "$x $y"`, "[unset][unset]\n1 2\n"},
+		{"declare -g and export keep the value", `x=1 y=2; f() { declare -g x; export y; echo "$x $y"; }; f`, "1 2\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
