@@ -20,6 +20,10 @@
 //     recovered; panics on the evaluating goroutine become an *Error.
 //   - ~user expands to nothing but itself (no user is known), where bash
 //     would give a known user's home directory.
+//   - A subscript that is not a plain word, like ${A[two-2]}, is parsed as
+//     arithmetic; on an associative array the evaluation fails with an
+//     error that says to quote the key (${A["two-2"]}), where bash takes
+//     the text as the key.
 //
 // Eclass sourcings are memoised (memo.go, memorun.go, docs/ARCHITECTURE.md):
 // an inherit whose recorded inputs read the same values replays the
