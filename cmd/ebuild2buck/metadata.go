@@ -111,6 +111,9 @@ Without ATOM, entries in DIR of ebuilds no longer in REPO are removed.`,
 			defer stop()
 			res := regenerate(ctx, ev, refs, out, jobs)
 			stderr := cmd.ErrOrStderr()
+			for _, w := range r.Warnings {
+				fmt.Fprintf(stderr, "warning: %s\n", w)
+			}
 			for _, b := range bad {
 				fmt.Fprintln(stderr, b)
 			}

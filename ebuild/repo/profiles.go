@@ -59,48 +59,68 @@ func readPackageMask(path string) ([]Mask, error) {
 	return out, err
 }
 
-// readUseDesc parses profiles/use.desc: "flag - description".
-func readUseDesc(path string) (map[string]string, error) {
+// readUseDesc parses profiles/use.desc: "flag - description". Lines it
+// cannot read are skipped with a warning: descriptions are documentation,
+// and no metadata depends on them.
+func readUseDesc(path string) (map[string]string, []string, error) {
 	out := map[string]string{}
+	var warnings []string
 	err := eachLine(path, func(n int, line string) error {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
 			return nil
 		}
-		flag, desc, ok := strings.Cut(t, " - ")
+		flag, desc, ok := cutDesc(t)
 		if !ok {
-			return fmt.Errorf("%s:%d: expected \"flag - description\", got %q", path, n, t)
+			warnings = append(warnings, fmt.Sprintf("%s:%d: skipped: expected \"flag - description\", got %q", path, n, t))
+			return nil
 		}
-		out[strings.TrimSpace(flag)] = strings.TrimSpace(desc)
+		out[flag] = desc
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return out, err
+	return out, warnings, err
 }
 
-// readUseLocalDesc parses profiles/use.local.desc: "cat/pn:flag - description".
-func readUseLocalDesc(path string) (map[string]map[string]string, error) {
+// readUseLocalDesc parses profiles/use.local.desc: "cat/pn:flag -
+// description", skipping what it cannot read like readUseDesc.
+func readUseLocalDesc(path string) (map[string]map[string]string, []string, error) {
 	out := map[string]map[string]string{}
+	var warnings []string
 	err := eachLine(path, func(n int, line string) error {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
 			return nil
 		}
-		head, desc, ok := strings.Cut(t, " - ")
-		pkg, flag, ok2 := strings.Cut(strings.TrimSpace(head), ":")
+		head, desc, ok := cutDesc(t)
+		pkg, flag, ok2 := strings.Cut(head, ":")
 		if !ok || !ok2 {
-			return fmt.Errorf("%s:%d: expected \"category/package:flag - description\", got %q", path, n, t)
+			warnings = append(warnings, fmt.Sprintf("%s:%d: skipped: expected \"category/package:flag - description\", got %q", path, n, t))
+			return nil
 		}
 		if out[pkg] == nil {
 			out[pkg] = map[string]string{}
 		}
-		out[pkg][flag] = strings.TrimSpace(desc)
+		out[pkg][flag] = desc
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return out, err
+	return out, warnings, err
+}
+
+// cutDesc splits a trimmed "name - description" line. The description
+// may be empty: egencache --update-use-local-desc writes "cat/pn:flag - "
+// for a flag metadata.xml leaves undescribed, which trims to "... -".
+func cutDesc(t string) (name, desc string, ok bool) {
+	if name, desc, ok = strings.Cut(t, " - "); ok {
+		return strings.TrimSpace(name), strings.TrimSpace(desc), true
+	}
+	if name, ok = strings.CutSuffix(t, " -"); ok {
+		return strings.TrimSpace(name), "", true
+	}
+	return "", "", false
 }

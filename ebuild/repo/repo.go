@@ -46,6 +46,9 @@ type Repo struct {
 	// UseLocalDesc maps "CATEGORY/PN" to flag descriptions
 	// (profiles/use.local.desc).
 	UseLocalDesc map[string]map[string]string
+	// Warnings are what reading this repository skipped (lines of the
+	// USE flag descriptions it could not read), as FILE:LINE: text.
+	Warnings []string
 
 	ownCategories map[string]bool
 }
@@ -114,12 +117,15 @@ func open(path string, opts OpenOptions, visiting map[string]bool) (*Repo, error
 	if r.PackageMask, err = readPackageMask(filepath.Join(abs, "profiles", "package.mask")); err != nil {
 		return nil, err
 	}
-	if r.UseDesc, err = readUseDesc(filepath.Join(abs, "profiles", "use.desc")); err != nil {
+	var warnings []string
+	if r.UseDesc, warnings, err = readUseDesc(filepath.Join(abs, "profiles", "use.desc")); err != nil {
 		return nil, err
 	}
-	if r.UseLocalDesc, err = readUseLocalDesc(filepath.Join(abs, "profiles", "use.local.desc")); err != nil {
+	r.Warnings = append(r.Warnings, warnings...)
+	if r.UseLocalDesc, warnings, err = readUseLocalDesc(filepath.Join(abs, "profiles", "use.local.desc")); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, warnings...)
 
 	// Masters of masters come from their own layout.conf.
 	sub := OpenOptions{Lookup: opts.Lookup}

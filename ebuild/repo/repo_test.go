@@ -84,6 +84,16 @@ func TestOpenMain(t *testing.T) {
 	if got := r.UseLocalDesc["sys-libs/zlib"]["minizip"]; got != "Local minizip text" {
 		t.Errorf("UseLocalDesc[sys-libs/zlib][minizip] = %q", got)
 	}
+	// egencache writes "cat/pn:flag - " for a flag without description.
+	if got, ok := r.UseLocalDesc["sys-libs/zlib"]["bare"]; !ok || got != "" {
+		t.Errorf("UseLocalDesc[sys-libs/zlib][bare] = %q, %v, want an empty description", got, ok)
+	}
+	// A line it cannot read is skipped and named, not fatal.
+	wantWarnings := []string{filepath.Join(mustAbs(t, "testdata"), "main", "profiles", "use.local.desc") +
+		`:3: skipped: expected "category/package:flag - description", got "sys-libs/zlib no colon here"`}
+	if d := cmp.Diff(wantWarnings, r.Warnings); d != "" {
+		t.Errorf("Warnings (-want +got):\n%s", d)
+	}
 }
 
 func mustAbs(t *testing.T, p string) string {
