@@ -274,6 +274,7 @@ func (rw *rewriter) visit(n syntax.Node) bool {
 		f.checkRedirects(n)
 		rewriteCase(n)
 		rewriteMatchTest(n)
+		rewriteVarSetTest(n)
 		if rw.stmtRewrites {
 			f.rewriteStmt(n)
 		}

@@ -62,6 +62,8 @@ func runWith(t *testing.T, src string, opts ParseOptions) string {
 					return interp.ExitStatus(uint8(hc.LastExitStatus))
 				}
 				return nil
+			case VarSetCommand:
+				return VarSet(ctx, args)
 			case MatchCommand:
 				for _, p := range args[2:] {
 					if p == args[1] || p == "*" {
@@ -139,6 +141,7 @@ func TestBridges(t *testing.T) {
 		// Outputs of GNU bash 5.2.15.
 		{"local without a value is unset", `x=1 a=(p q); f() { local x; local -a a; echo "[${x-unset}][${#a[@]}]"; x+=y; a+=(r); echo "$x ${a[*]}"; }; f; echo "$x ${a[*]}"`, "[unset][0]\ny r\n1 p q\n"},
 		{"declare in a function is local too", `x=1; f() { declare x; typeset -x y; echo "[${x-unset}][${y-unset}]"; }; y=2; f; echo "$x $y"`, "[unset][unset]\n1 2\n"},
+		{"-v of an expansion, empty too", `a=1 n=a e=; [[ -v ${n} ]] && echo set; [[ -v ${e} ]] || echo unset; [[ ! -v ${e} ]] && echo "not set"; [[ -v $n ]]; echo $?`, "set\nunset\nnot set\n0\n"},
 		{"declare -g and export keep the value", `x=1 y=2; f() { declare -g x; export y; echo "$x $y"; }; f`, "1 2\n"},
 	}
 	for _, tc := range tests {

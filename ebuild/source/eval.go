@@ -78,6 +78,7 @@ type run struct {
 	cancel   context.CancelFunc // stops every goroutine of the evaluation
 	lastFile string             // position of the last command, for timeouts
 	lastLine int
+	lastEnv  expand.Environ // the scopes of the last command, for its file
 	calls    atomic.Int64
 	warnings []string
 	failure  error // first fatal error, reported whatever the interpreter does with it
@@ -161,16 +162,18 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 // last command run and, for the one panic ebuilds are known to cause, what
 // to do about it.
 func (st *run) panicError(p any) error {
-	var file string
 	var line int
+	var env expand.Environ
 	if st.mu.TryLock() { // the panic may have struck with it held
-		file, line = st.lastFile, st.lastLine
+		line, env = st.lastLine, st.lastEnv
 		st.mu.Unlock()
 	}
 	where := ""
-	if line > 0 {
-		if file == "" {
-			file = st.ref.Path
+	if line > 0 && env != nil {
+		// lastFile is only sampled; BASH_SOURCE names the file exactly.
+		file := st.ref.Path
+		if v := env.Get("BASH_SOURCE"); v.IsSet() && v.String() != "" {
+			file = v.String()
 		}
 		where = fmt.Sprintf(" (the last command run was at %s:%d)", file, line)
 	}
@@ -403,6 +406,7 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	if hc.Pos.IsValid() {
 		st.lastLine = int(hc.Pos.Line())
 	}
+	st.lastEnv = hc.Env
 	if args[0] == shell.StepCommand || calls&255 == 0 {
 		// Reading BASH_SOURCE walks the scopes: do it where a timeout
 		// is likely to strike (loops) and now and then.

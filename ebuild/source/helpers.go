@@ -193,6 +193,8 @@ func (st *run) helper(ctx context.Context, args []string, next interp.ExecHandle
 		return st.version(ctx, args)
 	case shell.PrintfVCommand:
 		return shell.PrintfV(ctx, args)
+	case shell.VarSetCommand:
+		return shell.VarSet(ctx, args)
 	case shell.MatchCommand:
 		if len(args) < 2 {
 			return st.fail(ctx, "internal: bad case", nil)

@@ -271,6 +271,7 @@ func TestErrors(t *testing.T) {
 		{"parse error in global code", "EAPI=8\nSLOT=( a\n", "parse error", 2},
 		{"stubbed function called", "EAPI=8\nsrc_test() {\n\t[[ a == b ) ]]\n}\nsrc_test\n", "could not be parsed", 5},
 		{"associative subscript mvdan takes for arithmetic", "EAPI=8\ndeclare -A M=([two-2]=x)\nSLOT=0\n: \"${M[two-2]}\"\n", "is parsed as arithmetic by mvdan/sh, which cannot expand it; quote the key", 0},
+		{"interpreter panic names the last command", "EAPI=8\ndeclare -A M=([two-2]=x)\ntrue\nSLOT=0\n: \"${M[two-2]}\"\n", "pkg-1.2.3-r1.ebuild:3); quote the key", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
