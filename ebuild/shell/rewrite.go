@@ -123,6 +123,9 @@ type rewriter struct {
 	printer      *syntax.Printer
 	// stmtRewrites: an expansion rewriteStmt may rewrite exists.
 	stmtRewrites bool
+	// expWords are the words of parameter expansions unescapeExpWords
+	// has seen from the word around them.
+	expWords map[*syntax.Word]bool
 }
 
 func (rw *rewriter) walk(node syntax.Node, src []byte) {
@@ -221,6 +224,10 @@ func (rw *rewriter) visit(n syntax.Node) bool {
 		instrument(n.Body, fn.Name, f.Name)
 	case *syntax.Word:
 		rewriteProcSubst(n)
+		if rw.expWords == nil {
+			rw.expWords = map[*syntax.Word]bool{}
+		}
+		unescapeExpWords(n, rw.expWords)
 	case *syntax.CmdSubst:
 		rewriteReadFile(n)
 	case *syntax.CaseItem:
