@@ -26,8 +26,8 @@ type deferredBody struct {
 // with each body blanked out but for a DeferredCommand call, line numbers
 // unchanged. A wrong guess at a function's extent leaves unbalanced code
 // behind, which fails to parse: the caller then parses the whole source
-// instead. Here-documents may hold a closing brace at column 0, so a body
-// with one is scanned with heredocEnd, which skips their text.
+// instead. Strings and here-documents may hold a closing brace at column
+// 0, so bodyEnd follows them.
 func deferBodies(src []byte) ([]byte, []deferredBody) {
 	lines := splitLines(src)
 	var deferred []deferredBody
@@ -36,16 +36,7 @@ func deferBodies(src []byte) ([]byte, []deferredBody) {
 		if !ok {
 			continue
 		}
-		end := -1
-		for j := i + 1; j < len(lines); j++ {
-			if strings.TrimRight(lines[j], " \t") == "}" {
-				end = j
-				break
-			}
-		}
-		if end >= 0 && hasHeredoc(lines[i+1:end]) {
-			end = heredocEnd(lines, i)
-		}
+		end := bodyEnd(lines, i)
 		if end < 0 {
 			// Where this body ends is unknown, so is what follows:
 			// a head further down may be text of a here-document.
@@ -95,14 +86,16 @@ func simpleFuncHead(l string) (string, bool) {
 	return name, true
 }
 
-// heredocEnd returns the line of the closing brace of the function whose
-// head is line i, skipping the text of its here-documents, or -1 where it
-// is not sure: a here-document operator it does not fully recognise, one
-// without its end, a closing brace inside what looks like a quoted
-// string, a function head inside a here-document. Guessing too short a
+// bodyEnd returns the line of the closing brace of the function whose
+// head is line i, skipping the text of its strings and here-documents, or
+// -1 where it is not sure: a here-document operator it does not fully
+// recognise, one without its end, a closing brace inside what looks like
+// a quoted string (a string over several lines may hold a whole function,
+// as auto-fu-zsh's ebuilds print an example zshrc), a function head inside
+// a here-document. Guessing too short a
 // body fails the parse (the caller then parses the whole file), but too
 // long a body would hide the code after it, so every doubt gives up.
-func heredocEnd(lines []string, i int) int {
+func bodyEnd(lines []string, i int) int {
 	var q quoteState
 	var pending []heredoc
 	for j := i + 1; j < len(lines); j++ {
@@ -141,10 +134,10 @@ type heredoc struct {
 	dash  bool // <<-: leading tabs are stripped
 }
 
-// quoteState follows single and double quotes across lines.
-type quoteState struct{ single, double bool }
+// quoteState follows single, double and $'...' quotes across lines.
+type quoteState struct{ single, double, ansi bool }
 
-func (q *quoteState) open() bool { return q.single || q.double }
+func (q *quoteState) open() bool { return q.single || q.double || q.ansi }
 
 // scan reads one line of shell code and returns the here-documents it
 // starts. It gives up (false) on a here-document operator whose delimiter
@@ -159,12 +152,20 @@ func (q *quoteState) scan(l string) ([]heredoc, bool) {
 			if c == '\'' {
 				q.single = false
 			}
+		case q.ansi && c == '\\':
+			k++
+		case q.ansi:
+			if c == '\'' {
+				q.ansi = false
+			}
 		case c == '\\':
 			k++
 		case q.double:
 			if c == '"' {
 				q.double = false
 			}
+		case c == '\'' && k > 0 && l[k-1] == '$':
+			q.ansi = true
 		case c == '\'':
 			q.single = true
 		case c == '"':
@@ -234,15 +235,6 @@ func heredocOp(s string) (heredoc, int, bool) {
 func bodiesDeclareAssoc(bodies []deferredBody) bool {
 	for _, d := range bodies {
 		if declaresAssocOrInt([]byte(d.text)) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasHeredoc(lines []string) bool {
-	for _, l := range lines {
-		if strings.Contains(l, "<<") {
 			return true
 		}
 	}

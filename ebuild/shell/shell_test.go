@@ -141,6 +141,7 @@ func TestBridges(t *testing.T) {
 		// Outputs of GNU bash 5.2.15.
 		{"local without a value is unset", `x=1 a=(p q); f() { local x; local -a a; echo "[${x-unset}][${#a[@]}]"; x+=y; a+=(r); echo "$x ${a[*]}"; }; f; echo "$x ${a[*]}"`, "[unset][0]\ny r\n1 p q\n"},
 		{"declare in a function is local too", `x=1; f() { declare x; typeset -x y; echo "[${x-unset}][${y-unset}]"; }; y=2; f; echo "$x $y"`, "[unset][unset]\n1 2\n"},
+		{"escapes in unquoted ${x:+word}", `x=a; y=${x:+\ }b; z=${u:-\ c\*}; w="${x:+\ }"; v=${u:-${x:+\ \'}}; echo "[$y][$z][$w][$v]"`, "[ b][ c*][\\ ][ ']\n"},
 		{"-v of an expansion, empty too", `a=1 n=a e=; [[ -v ${n} ]] && echo set; [[ -v ${e} ]] || echo unset; [[ ! -v ${e} ]] && echo "not set"; [[ -v $n ]]; echo $?`, "set\nunset\nnot set\n0\n"},
 		{"declare -g and export keep the value", `x=1 y=2; f() { declare -g x; export y; echo "$x $y"; }; f`, "1 2\n"},
 	}
@@ -443,6 +444,17 @@ echo "${LINENO}"
 		src:      "declare -i n=1\nf() {\n\tn+=2\n\techo \"${n}\"\n}\nf\n",
 		deferred: 0,
 	}, {
+		// auto-fu-zsh's ebuilds print an example zshrc with functions in
+		// it from a string over many lines: the brace closing one of
+		// them is text, and the code after it must not run.
+		name:     "a function in a string over several lines",
+		src:      "example() {\n\techo \"\nk() {\n\tx\n}\nzle -N k\n\"\n}\necho top\n",
+		deferred: 0,
+	}, {
+		name:     "strings that close on their line, $'...' with an escaped quote",
+		src:      "f() {\n\techo \"a}\" 'b}' $'c\\'}'\n}\nf\necho top\n",
+		deferred: 1,
+	}, {
 		name:     "a wrong guess at a body's end parses the whole file",
 		src:      "f() {\n\tx='\n}\n'\n\techo \"${x}\"\n}\nf\n",
 		deferred: 0,
@@ -508,5 +520,32 @@ func TestSimpleFuncHead(t *testing.T) {
 		if name != tc.name || ok != tc.ok {
 			t.Errorf("simpleFuncHead(%q) = %q, %v; want %q, %v", tc.line, name, ok, tc.name, tc.ok)
 		}
+	}
+}
+
+// TestBodyEnd checks where deferBodies takes a function to end: the first
+// closing brace at column 0 outside strings and here-documents, or -1
+// (parse at once) where that is not sure.
+func TestBodyEnd(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want int
+	}{
+		{"plain", "f() {\n\techo a\n}\ng() {\n}", 2},
+		{"brace in a string on one line", "f() {\n\techo \"\n}\"\n}", 3},
+		{"function in a string over lines", "f() {\n\techo \"\nk() {\n}\nzle -N k\n\"\n}", -1},
+		{"single quotes and a comment", "f() {\n\techo '}' # don't\n}", 2},
+		{"$'...' with an escaped quote", "f() {\n\techo $'\\'}'\n}", 2},
+		{"brace in a here-document", "f() {\n\tcat <<-EOF\n}\n\tEOF\n}", 4},
+		{"arithmetic shift", "f() {\n\t(( x = 1 << 2 ))\n}", -1},
+		{"no end", "f() {\n\techo a", -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := bodyEnd(splitLines([]byte(tc.src)), 0); got != tc.want {
+				t.Errorf("bodyEnd = %d, want %d", got, tc.want)
+			}
+		})
 	}
 }
