@@ -102,7 +102,7 @@ const maxMemoAborts = 2
 // stops being recorded once minMemoRecorded recordings were replayed less
 // than once per memoHitRatio recordings: a recording costs more than
 // sourcing in place, which still replays the eclasses it inherits.
-var (
+const (
 	minMemoRecorded = 8
 	memoHitRatio    = 4
 )
@@ -158,7 +158,7 @@ func (m *memoStore) wanted(t *memoTrie) bool {
 	if t.aborts >= maxMemoAborts {
 		return false
 	}
-	return t.recorded < minMemoRecorded || t.hits.Load()*int64(memoHitRatio) >= int64(t.recorded)
+	return t.recorded < minMemoRecorded || t.hits.Load()*memoHitRatio >= int64(t.recorded)
 }
 
 // aborted counts a recording in t that was undone.
