@@ -76,9 +76,8 @@ type run struct {
 	// mu guards what handlers running in pipeline goroutines touch.
 	mu       sync.Mutex
 	cancel   context.CancelFunc // stops every goroutine of the evaluation
-	lastFile string             // position of the last command, for timeouts
-	lastLine int
-	lastEnv  expand.Environ // the scopes of the last command, for its file
+	lastLine int                // line of the last command, for timeouts and panics
+	lastEnv  expand.Environ     // the scopes of the last command, for its file
 	calls    atomic.Int64
 	warnings []string
 	failure  error // first fatal error, reported whatever the interpreter does with it
@@ -162,20 +161,12 @@ func (e *Evaluator) evaluate(ctx context.Context, ref ebuild.Ref) (md *ebuild.Me
 // last command run and, for the one panic ebuilds are known to cause, what
 // to do about it.
 func (st *run) panicError(p any) error {
-	var line int
-	var env expand.Environ
-	if st.mu.TryLock() { // the panic may have struck with it held
-		line, env = st.lastLine, st.lastEnv
-		st.mu.Unlock()
-	}
 	where := ""
-	if line > 0 && env != nil {
-		// lastFile is only sampled; BASH_SOURCE names the file exactly.
-		file := st.ref.Path
-		if v := env.Get("BASH_SOURCE"); v.IsSet() && v.String() != "" {
-			file = v.String()
+	if st.mu.TryLock() { // the panic may have struck with it held
+		if file, line := st.lastPosition(); line > 0 {
+			where = fmt.Sprintf(" (the last command run was at %s:%d)", file, line)
 		}
-		where = fmt.Sprintf(" (the last command run was at %s:%d)", file, line)
+		st.mu.Unlock()
 	}
 	msg := fmt.Sprintf("interpreter panic%s: %v", where, p)
 	if s := fmt.Sprint(p); strings.Contains(s, "syntax.ArithmExpr is") && strings.Contains(s, "not *syntax.Word") {
@@ -337,13 +328,23 @@ func (st *run) timeout(ctx context.Context) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.failure == nil {
-		file := st.lastFile
-		if file == "" {
-			file = st.ref.Path
-		}
-		st.failure = &Error{File: file, Line: st.lastLine, Msg: fmt.Sprintf("evaluation took longer than %s", st.e.opts.Timeout), Err: context.DeadlineExceeded}
+		file, line := st.lastPosition()
+		st.failure = &Error{File: file, Line: line, Msg: fmt.Sprintf("evaluation took longer than %s", st.e.opts.Timeout), Err: context.DeadlineExceeded}
 	}
 	return st.failure
+}
+
+// lastPosition is the file and line of the last command run (the file
+// from its scopes' BASH_SOURCE: reading it on every command would walk the
+// scopes every time). The caller holds st.mu.
+func (st *run) lastPosition() (string, int) {
+	file := st.ref.Path
+	if st.lastEnv != nil {
+		if v := st.lastEnv.Get("BASH_SOURCE"); v.IsSet() && v.String() != "" {
+			file = v.String()
+		}
+	}
+	return file, st.lastLine
 }
 
 // violation records a refused read; it fails the evaluation at the next
@@ -407,11 +408,6 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		st.lastLine = int(hc.Pos.Line())
 	}
 	st.lastEnv = hc.Env
-	if args[0] == shell.StepCommand || calls&255 == 0 {
-		// Reading BASH_SOURCE walks the scopes: do it where a timeout
-		// is likely to strike (loops) and now and then.
-		st.lastFile, _ = st.position(ctx)
-	}
 	pending, globbed := st.pending, st.globbed
 	st.globbed = false
 	if !strings.HasPrefix(args[0], "__buckos") {
@@ -429,7 +425,9 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 		}
 	}
 	args = shell.RewriteCall(args)
-	if body := st.funcs()[args[0]]; body != nil {
+	// The function args[0] names, if any (nothing below rebinds it).
+	body := st.funcs()[args[0]]
+	if body != nil {
 		// Function bodies are parsed and rewritten when first called.
 		if err := st.prepare(body); err != nil {
 			return nil, st.fail(ctx, fmt.Sprintf("function %s could not be parsed and was called in global scope: %v", args[0], err), err)
@@ -448,7 +446,7 @@ func (st *run) call(ctx context.Context, args []string) ([]string, error) {
 	case sourceFuncName:
 		return st.memoSource(ctx, args)
 	}
-	if body := st.funcs()[args[0]]; body != nil {
+	if body != nil {
 		if st.e.banned[args[0]] {
 			return nil, st.fail(ctx, fmt.Sprintf("die: %s() calls are not allowed in global scope", args[0]), nil)
 		}
