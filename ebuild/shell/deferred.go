@@ -92,9 +92,9 @@ func simpleFuncHead(l string) (string, bool) {
 // recognise, one without its end, a closing brace inside what looks like
 // a quoted string (a string over several lines may hold a whole function,
 // as auto-fu-zsh's ebuilds print an example zshrc), a function head inside
-// a here-document. Guessing too short a
-// body fails the parse (the caller then parses the whole file), but too
-// long a body would hide the code after it, so every doubt gives up.
+// a here-document. Guessing too short a body fails the parse (the caller
+// then parses the whole file), but too long a body would hide the code
+// after it, so every doubt gives up.
 func bodyEnd(lines []string, i int) int {
 	var q quoteState
 	var pending []heredoc
